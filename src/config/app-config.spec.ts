@@ -1,0 +1,136 @@
+import { AppConfig } from './app-config';
+import { EnvError } from './env-parsers';
+
+function rejection(env: Record<string, string>): string {
+  try {
+    AppConfig.fromEnv(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(EnvError);
+    return (error as Error).message;
+  }
+  throw new Error('expected the configuration to be rejected');
+}
+
+describe('AppConfig.fromEnv', () => {
+  it('applies the documented defaults', () => {
+    const config = AppConfig.fromEnv({}, '/srv');
+    expect(config.database.url).toBeUndefined();
+    expect(config.database.dataDir).toBe('/srv/.data');
+    expect(config.polygon).toEqual({
+      apiKey: undefined,
+      baseUrl: 'https://api.polygon.io',
+      requestsPerMinute: 5,
+    });
+    expect(config.api).toMatchObject({
+      host: '0.0.0.0',
+      port: 8000,
+      workers: 1,
+      corsOrigins: [],
+      trustProxyHops: 0,
+    });
+    expect(config.logLevel).toBe('info');
+    expect(config.backfill).toEqual({ enabled: true, scheduleHour: 2, scheduleMinute: 0 });
+    expect(config.rateLimit).toEqual({ anonymousPerMinute: 600, keyPerMinute: 6000 });
+    expect(config.cacheTtlSeconds).toBe(300);
+  });
+
+  it('reads every documented variable', () => {
+    const config = AppConfig.fromEnv({
+      DATABASE_URL: 'postgres://u:p@db:5432/warehouse',
+      DATA_DIR: '/var/lib/mdw',
+      POLYGON_API_KEY: 'k',
+      POLYGON_BASE_URL: 'http://127.0.0.1:9999/',
+      POLYGON_REQUESTS_PER_MINUTE: '100',
+      API_HOST: '127.0.0.1',
+      API_PORT: '9000',
+      API_WORKERS: '4',
+      LOG_LEVEL: 'DEBUG',
+      BACKFILL_ENABLED: 'false',
+      BACKFILL_SCHEDULE_HOUR: '23',
+      BACKFILL_SCHEDULE_MINUTE: '59',
+      CORS_ORIGINS: 'https://a.example, https://b.example',
+      RATE_LIMIT_ANONYMOUS_PER_MINUTE: '10',
+      RATE_LIMIT_KEY_PER_MINUTE: '20',
+      CACHE_TTL_SECONDS: '0',
+      TRUST_PROXY: '1',
+      METRICS_ALLOW: '10.0.0.0/8,127.0.0.1',
+    });
+    expect(config.database.url).toBe('postgres://u:p@db:5432/warehouse');
+    expect(config.database.dataDir).toBe('/var/lib/mdw');
+    expect(config.polygon).toEqual({
+      apiKey: 'k',
+      baseUrl: 'http://127.0.0.1:9999',
+      requestsPerMinute: 100,
+    });
+    expect(config.api).toMatchObject({
+      host: '127.0.0.1',
+      port: 9000,
+      workers: 4,
+      trustProxyHops: 1,
+    });
+    expect(config.api.corsOrigins).toEqual(['https://a.example', 'https://b.example']);
+    expect(config.logLevel).toBe('debug');
+    expect(config.backfill).toEqual({ enabled: false, scheduleHour: 23, scheduleMinute: 59 });
+    expect(config.rateLimit).toEqual({ anonymousPerMinute: 10, keyPerMinute: 20 });
+    expect(config.cacheTtlSeconds).toBe(0);
+    expect(config.metrics.allow).toEqual(['10.0.0.0/8', '127.0.0.1/32']);
+  });
+
+  it('rejects a non-numeric port, naming the variable and the allowed range', () => {
+    expect(rejection({ API_PORT: 'eighty' })).toBe(
+      'API_PORT must be an integer from 0 to 65535 (got "eighty")',
+    );
+  });
+
+  it('rejects an hour of 25', () => {
+    expect(rejection({ BACKFILL_SCHEDULE_HOUR: '25' })).toBe(
+      'BACKFILL_SCHEDULE_HOUR must be an integer from 0 to 23 (got "25")',
+    );
+  });
+
+  it('rejects a minute of 60 and fractional numbers', () => {
+    expect(rejection({ BACKFILL_SCHEDULE_MINUTE: '60' })).toContain('BACKFILL_SCHEDULE_MINUTE');
+    expect(rejection({ CACHE_TTL_SECONDS: '1.5' })).toContain('must be an integer');
+  });
+
+  it('rejects a malformed DATABASE_URL', () => {
+    expect(rejection({ DATABASE_URL: 'not a url' })).toMatch(
+      /^DATABASE_URL must be a PostgreSQL URL/,
+    );
+    expect(rejection({ DATABASE_URL: 'mysql://u@h/db' })).toMatch(
+      /^DATABASE_URL must use the postgres:\/\//,
+    );
+    expect(rejection({ DATABASE_URL: 'postgres://u@host' })).toMatch(
+      /^DATABASE_URL must name a database/,
+    );
+  });
+
+  it('rejects unknown log levels and booleans', () => {
+    expect(rejection({ LOG_LEVEL: 'loud' })).toBe(
+      'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "loud")',
+    );
+    expect(rejection({ BACKFILL_ENABLED: 'maybe' })).toBe(
+      'BACKFILL_ENABLED must be true or false (got "maybe")',
+    );
+  });
+
+  it('rejects a non-http POLYGON_BASE_URL and bad CIDRs', () => {
+    expect(rejection({ POLYGON_BASE_URL: 'ftp://x' })).toContain(
+      'POLYGON_BASE_URL must be an http(s) URL',
+    );
+    expect(rejection({ METRICS_ALLOW: '10.0.0.0/33' })).toContain('METRICS_ALLOW');
+  });
+
+  it('rejects rate limits and workers outside their ranges', () => {
+    expect(rejection({ RATE_LIMIT_ANONYMOUS_PER_MINUTE: '0' })).toContain(
+      'RATE_LIMIT_ANONYMOUS_PER_MINUTE',
+    );
+    expect(rejection({ API_WORKERS: '0' })).toContain(
+      'API_WORKERS must be an integer from 1 to 64',
+    );
+  });
+
+  it('treats empty values as unset', () => {
+    expect(AppConfig.fromEnv({ API_PORT: '', DATABASE_URL: ' ' }).api.port).toBe(8000);
+  });
+});

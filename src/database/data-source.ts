@@ -1,0 +1,51 @@
+import { DataSource } from 'typeorm';
+
+import { ALL_MIGRATIONS } from '../../migrations';
+import { AppConfig } from '../config/app-config';
+
+/** Advisory lock key that serialises migrations when several processes start at once. */
+const MIGRATION_LOCK_KEY = 7_303_110_001;
+
+export function buildDataSource(url: string, config: AppConfig): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url,
+    synchronize: false,
+    migrationsRun: false,
+    migrations: ALL_MIGRATIONS,
+    migrationsTableName: 'migrations',
+    migrationsTransactionMode: 'each',
+    entities: [],
+    logging: false,
+    applicationName: 'market-data-warehouse',
+    extra: {
+      max: config.database.poolSize,
+      // Fail fast when the database is unreachable so /ready answers 503 quickly instead of
+      // hanging; the pool reconnects on its own once the database is back.
+      connectionTimeoutMillis: 5_000,
+      idleTimeoutMillis: 30_000,
+      keepAlive: true,
+    },
+  });
+}
+
+/** Applies pending migrations, one process at a time (an advisory lock on one connection). */
+export async function runMigrationsLocked(dataSource: DataSource): Promise<string[]> {
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    const applied = await dataSource.runMigrations({ transaction: 'each' });
+    return applied.map((migration) => migration.name);
+  } finally {
+    await runner
+      .query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY])
+      .catch(() => undefined);
+    await runner.release();
+  }
+}
+
+/** Reverts the most recent migration. */
+export async function revertLastMigration(dataSource: DataSource): Promise<void> {
+  await dataSource.undoLastMigration({ transaction: 'each' });
+}

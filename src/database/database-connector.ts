@@ -1,0 +1,52 @@
+import { Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+
+import { AppConfig } from '../config/app-config';
+import { buildDataSource, runMigrationsLocked } from './data-source';
+import { EmbeddedPostgresServer } from './embedded-postgres.server';
+
+/**
+ * Owns the connection's life: resolves where the database is (DATABASE_URL, or the embedded
+ * server under DATA_DIR), opens the pool, applies migrations, and on shutdown closes the pool
+ * before stopping an embedded server this process started.
+ */
+export class DatabaseConnector {
+  private readonly logger = new Logger('Database');
+  private embedded: EmbeddedPostgresServer | undefined;
+  private dataSource: DataSource | undefined;
+
+  constructor(private readonly config: AppConfig) {}
+
+  async connect(options: { migrate: boolean }): Promise<DataSource> {
+    const url = await this.resolveUrl();
+    const dataSource = buildDataSource(url, this.config);
+    await dataSource.initialize();
+    this.dataSource = dataSource;
+    if (options.migrate) {
+      const applied = await runMigrationsLocked(dataSource);
+      if (applied.length > 0) this.logger.log(`applied migrations: ${applied.join(', ')}`);
+    }
+    return dataSource;
+  }
+
+  async close(): Promise<void> {
+    if (this.dataSource?.isInitialized) await this.dataSource.destroy();
+    this.dataSource = undefined;
+    if (this.embedded) {
+      await this.embedded.stop();
+      this.embedded = undefined;
+    }
+  }
+
+  private async resolveUrl(): Promise<string> {
+    if (this.config.database.url) return this.config.database.url;
+    this.embedded = new EmbeddedPostgresServer(this.config.database.dataDir);
+    const connection = await this.embedded.start();
+    this.logger.log(
+      connection.owned
+        ? `started embedded PostgreSQL on 127.0.0.1:${connection.port} (data in ${this.config.database.dataDir})`
+        : `attached to the embedded PostgreSQL already running on 127.0.0.1:${connection.port}`,
+    );
+    return connection.url;
+  }
+}

@@ -1,0 +1,35 @@
+import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+
+import { AppConfig } from '../config/app-config';
+import { DatabaseConnector } from './database-connector';
+
+/**
+ * Provides the TypeORM DataSource (a `pg` pool) to every module. Repositories use it for SQL;
+ * there is no ORM synchronisation anywhere, only migrations.
+ */
+@Global()
+@Module({
+  providers: [
+    {
+      provide: DatabaseConnector,
+      useFactory: (config: AppConfig) => new DatabaseConnector(config),
+      inject: [AppConfig],
+    },
+    {
+      provide: DataSource,
+      useFactory: (connector: DatabaseConnector, config: AppConfig) =>
+        connector.connect({ migrate: config.database.runMigrations }),
+      inject: [DatabaseConnector, AppConfig],
+    },
+  ],
+  exports: [DataSource],
+})
+export class DatabaseModule implements OnApplicationShutdown {
+  constructor(@Inject(DatabaseConnector) private readonly connector: DatabaseConnector) {}
+
+  /** Runs after the HTTP server has drained, so in-flight requests still had their database. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.connector.close();
+  }
+}

@@ -30,6 +30,9 @@ export const TEST_ENV: Record<string, string> = {
   API_HOST: '127.0.0.1',
   LOG_LEVEL: 'silent',
   BACKFILL_ENABLED: 'false',
+  // Tests send many requests from one IP; the rate-limit tests set their own small limits.
+  RATE_LIMIT_ANONYMOUS_PER_MINUTE: '1000000',
+  RATE_LIMIT_KEY_PER_MINUTE: '1000000',
 };
 
 /**

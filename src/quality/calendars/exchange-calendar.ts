@@ -1,0 +1,21 @@
+/**
+ * An exchange's trading calendar: which days are sessions and when they open and close. Gap
+ * detection, the demo data source and `GET /api/v1/calendar` all use the same calendars.
+ */
+export interface TradingSession {
+  /** The session's calendar date in the exchange's time zone, YYYY-MM-DD. */
+  date: string;
+  open: Date;
+  close: Date;
+  /** A half day (early close). */
+  early: boolean;
+}
+
+export interface ExchangeCalendar {
+  /** MIC-style code: 'XNYS' for US equities, '24/7' for crypto. */
+  readonly code: string;
+  readonly timeZone: string;
+  /** Sessions whose date lies in [from, to] (dates in the exchange's time zone), ascending. */
+  sessionsBetween(fromDate: string, toDate: string): TradingSession[];
+  isSessionDate(date: string): boolean;
+}

@@ -1,7 +1,7 @@
 import request from 'supertest';
 
-import { ProbeModule } from '../support/probe.module';
-import { startTestApp, TestApp } from '../support/test-app';
+import { ProbeModule } from '../../support/probe.module';
+import { startTestApp, TestApp } from '../../support/test-app';
 
 describe('platform behaviour', () => {
   let t: TestApp;

@@ -1,13 +1,13 @@
 import { DataSource } from 'typeorm';
 
-import { ALL_MIGRATIONS } from '../../migrations';
-import { AppConfig } from '../../src/config/app-config';
+import { ALL_MIGRATIONS } from '../../../migrations';
+import { AppConfig } from '../../../src/config/app-config';
 import {
   buildDataSource,
   revertLastMigration,
   runMigrationsLocked,
-} from '../../src/database/data-source';
-import { createTestDatabase, dropTestDatabase } from '../support/test-database';
+} from '../../../src/database/data-source';
+import { createTestDatabase, dropTestDatabase } from '../../support/test-database';
 
 const TABLES = [
   'api_key_audit',

@@ -5,8 +5,8 @@ import * as path from 'node:path';
 import { Client } from 'pg';
 import request from 'supertest';
 
-import { createTestDatabase, dropTestDatabase } from '../../support/test-database';
 import { runNode, spawnServer } from '../../support/spawn-process';
+import { createTestDatabase, dropTestDatabase } from '../../support/test-database';
 
 /** No background work; info logs, because spawnServer waits for the "listening" line. */
 const QUIET = { LOG_LEVEL: 'info', BACKFILL_ENABLED: 'false', DEMO_SEED: 'false' };

@@ -1,7 +1,10 @@
 import 'reflect-metadata';
 
+import cluster from 'node:cluster';
+
 import { Logger } from '@nestjs/common';
 
+import { runClusterPrimary } from './cluster-primary';
 import { loadAppConfigOrExit } from './config/load-config';
 import { createApp } from './create-app';
 
@@ -10,6 +13,7 @@ const SHUTDOWN_DEADLINE_MS = 10_000;
 
 async function bootstrap(): Promise<void> {
   const config = loadAppConfigOrExit();
+  if (config.api.workers > 1 && cluster.isPrimary) return runClusterPrimary(config);
   const app = await createApp(config);
   const logger = new Logger('Bootstrap');
 

@@ -126,3 +126,27 @@ describe('the embedded database', () => {
     }
   }, 120_000);
 });
+
+describe('several workers (API_WORKERS)', () => {
+  let url: string;
+  beforeAll(async () => {
+    url = await createTestDatabase('workers');
+  });
+  afterAll(() => dropTestDatabase(url));
+
+  it('serves from several worker processes and stops them all on SIGTERM', async () => {
+    const server = await spawnServer({ ...QUIET, DATABASE_URL: url, API_WORKERS: '2' });
+    try {
+      for (let i = 0; i < 10; i++) await request(server.url).get('/ready').expect(200);
+      const workers = fs
+        .readFileSync(`/proc/${server.proc.pid}/task/${server.proc.pid}/children`, 'utf8')
+        .trim()
+        .split(/\s+/)
+        .filter(Boolean);
+      expect(workers).toHaveLength(2);
+    } finally {
+      const stopped = await server.terminate('SIGTERM');
+      expect(stopped.code).toBe(0);
+    }
+  }, 60_000);
+});

@@ -9,7 +9,7 @@ export default tseslint.config(
       'node_modules/**',
       'coverage/**',
       '.data/**',
-      '.scratch/**',
+      '.scratch/**', '.dist-*/**',
       'dashboard/**',
     ],
   },

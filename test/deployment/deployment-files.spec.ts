@@ -56,7 +56,9 @@ describe('docker-compose.yml', () => {
     const db = compose.services.db;
     expect(String(db.image)).toMatch(/^timescale\/timescaledb:/);
     expect(db.healthcheck).toBeDefined();
-    expect((db.volumes as string[]).some((v) => v.endsWith(':/var/lib/postgresql/data'))).toBe(true);
+    expect((db.volumes as string[]).some((v) => v.endsWith(':/var/lib/postgresql/data'))).toBe(
+      true,
+    );
     expect(Object.keys(compose.volumes)).toContain('pgdata');
   });
 

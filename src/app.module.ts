@@ -1,10 +1,17 @@
 import { DynamicModule, Module } from '@nestjs/common';
 
+import { ApiKeysModule } from './api-keys/api-keys.module';
+import { BackfillApiModule } from './backfill/backfill-api.module';
+import { BarsModule } from './bars/bars.module';
+import { CalendarModule } from './calendar/calendar.module';
 import { LoggingModule } from './common/logging.module';
 import { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { StatusModule } from './status/status.module';
+import { SymbolsModule } from './symbols/symbols.module';
 
 /** The HTTP application: every feature module, wired with the validated configuration. */
 @Module({})
@@ -16,7 +23,14 @@ export class AppModule {
         AppConfigModule.forRoot(config),
         LoggingModule.forRoot(config),
         DatabaseModule,
+        ApiKeysModule,
+        BackfillApiModule,
+        BarsModule,
+        CalendarModule,
         HealthModule,
+        MetricsModule,
+        StatusModule,
+        SymbolsModule,
       ],
     };
   }

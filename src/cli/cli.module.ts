@@ -1,9 +1,18 @@
 import { DynamicModule, Module } from '@nestjs/common';
 
+import { ApiKeysModule } from '../api-keys/api-keys.module';
+import { BackfillModule } from '../backfill/backfill.module';
 import { AppConfig } from '../config/app-config';
 import { AppConfigModule } from '../config/config.module';
 import { DatabaseModule } from '../database/database.module';
+import { SymbolsModule } from '../symbols/symbols.module';
+import { ApiKeysCreateCommand } from './api-keys-create.command';
+import { ApiKeysListCommand } from './api-keys-list.command';
+import { ApiKeysRevokeCommand } from './api-keys-revoke.command';
+import { BackfillCommand } from './backfill.command';
+import { ImportCsvCommand } from './import-csv.command';
 import { MigrateCommand, MigrateRevertCommand } from './migrate.command';
+import { SymbolsAddCommand } from './symbols-add.command';
 
 /**
  * The command line: the same modules as the server, without the HTTP server, the scheduler or
@@ -14,8 +23,23 @@ export class CliModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: CliModule,
-      imports: [AppConfigModule.forRoot(config), DatabaseModule],
-      providers: [MigrateCommand, MigrateRevertCommand],
+      imports: [
+        AppConfigModule.forRoot(config),
+        DatabaseModule,
+        ApiKeysModule,
+        BackfillModule,
+        SymbolsModule,
+      ],
+      providers: [
+        MigrateCommand,
+        MigrateRevertCommand,
+        ApiKeysCreateCommand,
+        ApiKeysListCommand,
+        ApiKeysRevokeCommand,
+        BackfillCommand,
+        ImportCsvCommand,
+        SymbolsAddCommand,
+      ],
     };
   }
 }

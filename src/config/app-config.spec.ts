@@ -20,6 +20,9 @@ describe('AppConfig.fromEnv', () => {
       apiKey: undefined,
       baseUrl: 'https://api.polygon.io',
       requestsPerMinute: 5,
+      timeoutMs: 30_000,
+      maxRetries: 5,
+      retryBaseMs: 1_000,
     });
     expect(config.api).toMatchObject({
       host: '0.0.0.0',
@@ -30,7 +33,11 @@ describe('AppConfig.fromEnv', () => {
     });
     expect(config.logLevel).toBe('info');
     expect(config.backfill).toEqual({ enabled: true, scheduleHour: 2, scheduleMinute: 0 });
-    expect(config.rateLimit).toEqual({ anonymousPerMinute: 600, keyPerMinute: 6000 });
+    expect(config.rateLimit).toEqual({
+      anonymousPerMinute: 600,
+      keyPerMinute: 6000,
+      authFailuresPerMinute: 20,
+    });
     expect(config.cacheTtlSeconds).toBe(300);
   });
 
@@ -41,6 +48,9 @@ describe('AppConfig.fromEnv', () => {
       POLYGON_API_KEY: 'k',
       POLYGON_BASE_URL: 'http://127.0.0.1:9999/',
       POLYGON_REQUESTS_PER_MINUTE: '100',
+      POLYGON_TIMEOUT_MS: '5000',
+      POLYGON_MAX_RETRIES: '2',
+      POLYGON_RETRY_BASE_MS: '50',
       API_HOST: '127.0.0.1',
       API_PORT: '9000',
       API_WORKERS: '4',
@@ -51,6 +61,7 @@ describe('AppConfig.fromEnv', () => {
       CORS_ORIGINS: 'https://a.example, https://b.example',
       RATE_LIMIT_ANONYMOUS_PER_MINUTE: '10',
       RATE_LIMIT_KEY_PER_MINUTE: '20',
+      RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: '3',
       CACHE_TTL_SECONDS: '0',
       TRUST_PROXY: '1',
       METRICS_ALLOW: '10.0.0.0/8,127.0.0.1',
@@ -61,6 +72,9 @@ describe('AppConfig.fromEnv', () => {
       apiKey: 'k',
       baseUrl: 'http://127.0.0.1:9999',
       requestsPerMinute: 100,
+      timeoutMs: 5000,
+      maxRetries: 2,
+      retryBaseMs: 50,
     });
     expect(config.api).toMatchObject({
       host: '127.0.0.1',
@@ -71,9 +85,19 @@ describe('AppConfig.fromEnv', () => {
     expect(config.api.corsOrigins).toEqual(['https://a.example', 'https://b.example']);
     expect(config.logLevel).toBe('debug');
     expect(config.backfill).toEqual({ enabled: false, scheduleHour: 23, scheduleMinute: 59 });
-    expect(config.rateLimit).toEqual({ anonymousPerMinute: 10, keyPerMinute: 20 });
+    expect(config.rateLimit).toEqual({
+      anonymousPerMinute: 10,
+      keyPerMinute: 20,
+      authFailuresPerMinute: 3,
+    });
     expect(config.cacheTtlSeconds).toBe(0);
     expect(config.metrics.allow).toEqual(['10.0.0.0/8', '127.0.0.1/32']);
+  });
+
+  it('keeps request metrics on unless METRICS_ENABLED is false', () => {
+    expect(AppConfig.fromEnv({}).metrics.enabled).toBe(true);
+    expect(AppConfig.fromEnv({ METRICS_ENABLED: 'false' }).metrics.enabled).toBe(false);
+    expect(rejection({ METRICS_ENABLED: 'sometimes' })).toMatch(/^METRICS_ENABLED /);
   });
 
   it('rejects a non-numeric port, naming the variable and the allowed range', () => {
@@ -125,9 +149,26 @@ describe('AppConfig.fromEnv', () => {
     expect(rejection({ RATE_LIMIT_ANONYMOUS_PER_MINUTE: '0' })).toContain(
       'RATE_LIMIT_ANONYMOUS_PER_MINUTE',
     );
+    expect(rejection({ RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: 'many' })).toContain(
+      'RATE_LIMIT_AUTH_FAILURES_PER_MINUTE must be an integer from 1 to 1000000',
+    );
     expect(rejection({ API_WORKERS: '0' })).toContain(
       'API_WORKERS must be an integer from 1 to 64',
     );
+  });
+
+  it('rejects Polygon timeouts and retry counts outside their ranges', () => {
+    expect(rejection({ POLYGON_TIMEOUT_MS: '10' })).toContain(
+      'POLYGON_TIMEOUT_MS must be an integer from 100 to 600000',
+    );
+    expect(rejection({ POLYGON_MAX_RETRIES: '-1' })).toContain('POLYGON_MAX_RETRIES');
+    expect(rejection({ POLYGON_RETRY_BASE_MS: '1.5' })).toContain('POLYGON_RETRY_BASE_MS');
+  });
+
+  it('seeds the demo warehouse unless DEMO_SEED is false', () => {
+    expect(AppConfig.fromEnv({}).demoSeed).toBe(true);
+    expect(AppConfig.fromEnv({ DEMO_SEED: 'false' }).demoSeed).toBe(false);
+    expect(rejection({ DEMO_SEED: 'sometimes' })).toContain('DEMO_SEED must be true or false');
   });
 
   it('treats empty values as unset', () => {

@@ -37,6 +37,12 @@ export class AppConfig {
     readonly apiKey: string | undefined;
     readonly baseUrl: string;
     readonly requestsPerMinute: number;
+    /** Per attempt (each retry gets a fresh one). */
+    readonly timeoutMs: number;
+    /** Retries of a failed page after the first attempt (429, 5xx, network, malformed body). */
+    readonly maxRetries: number;
+    /** Back-off base: retry n waits a random time up to base × 2^(n-1), at most 30 s. */
+    readonly retryBaseMs: number;
   };
   readonly api!: {
     readonly host: string;
@@ -56,11 +62,20 @@ export class AppConfig {
   readonly rateLimit!: {
     readonly anonymousPerMinute: number;
     readonly keyPerMinute: number;
+    /** Failed authentications per client IP per minute before further keyed requests get 429. */
+    readonly authFailuresPerMinute: number;
   };
   readonly cacheTtlSeconds!: number;
+  /**
+   * Without POLYGON_API_KEY, an empty warehouse tracks a few demo symbols and fills them with
+   * synthetic bars at start-up (DEMO_SEED=false turns that off; tests do).
+   */
+  readonly demoSeed!: boolean;
   readonly metrics!: {
     /** CIDR ranges allowed to read /metrics without an admin key; empty = open to everyone. */
     readonly allow: string[];
+    /** false switches the per-request metrics hook off (to measure its cost); /metrics stays. */
+    readonly enabled: boolean;
   };
 
   static fromEnv(env: RawEnv, cwd = process.cwd()): AppConfig {
@@ -82,6 +97,9 @@ export class AppConfig {
           min: 1,
           max: 100_000,
         }),
+        timeoutMs: integer(env, 'POLYGON_TIMEOUT_MS', { default: 30_000, min: 100, max: 600_000 }),
+        maxRetries: integer(env, 'POLYGON_MAX_RETRIES', { default: 5, min: 0, max: 20 }),
+        retryBaseMs: integer(env, 'POLYGON_RETRY_BASE_MS', { default: 1_000, min: 1, max: 60_000 }),
       },
       api: {
         host: stringWithDefault(env, 'API_HOST', '0.0.0.0'),
@@ -112,9 +130,18 @@ export class AppConfig {
           min: 1,
           max: 10_000_000,
         }),
+        authFailuresPerMinute: integer(env, 'RATE_LIMIT_AUTH_FAILURES_PER_MINUTE', {
+          default: 20,
+          min: 1,
+          max: 1_000_000,
+        }),
       },
       cacheTtlSeconds: integer(env, 'CACHE_TTL_SECONDS', { default: 300, min: 0, max: 86_400 }),
-      metrics: { allow: cidrList(env, 'METRICS_ALLOW') },
+      demoSeed: boolean(env, 'DEMO_SEED', true),
+      metrics: {
+        allow: cidrList(env, 'METRICS_ALLOW'),
+        enabled: boolean(env, 'METRICS_ENABLED', true),
+      },
     });
     return Object.freeze(config);
   }

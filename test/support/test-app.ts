@@ -30,9 +30,12 @@ export const TEST_ENV: Record<string, string> = {
   API_HOST: '127.0.0.1',
   LOG_LEVEL: 'silent',
   BACKFILL_ENABLED: 'false',
+  // The demo warehouse would fill every fresh test database with synthetic bars.
+  DEMO_SEED: 'false',
   // Tests send many requests from one IP; the rate-limit tests set their own small limits.
   RATE_LIMIT_ANONYMOUS_PER_MINUTE: '1000000',
   RATE_LIMIT_KEY_PER_MINUTE: '1000000',
+  RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: '1000000',
 };
 
 /**

@@ -18,4 +18,13 @@ export interface ExchangeCalendar {
   /** Sessions whose date lies in [from, to] (dates in the exchange's time zone), ascending. */
   sessionsBetween(fromDate: string, toDate: string): TradingSession[];
   isSessionDate(date: string): boolean;
+  /** The session on that date (exchange time zone), or null on weekends and holidays. */
+  session(date: string): TradingSession | null;
+  /** The calendar date (YYYY-MM-DD, exchange time zone) an instant falls on. */
+  dateOf(instant: Date): string;
+  /**
+   * Midnight of a date in the exchange's time zone: where daily bars are stamped (Polygon stamps
+   * US stock daily bars at 00:00 America/New_York, crypto at 00:00 UTC).
+   */
+  startOfDay(date: string): Date;
 }

@@ -1,0 +1,72 @@
+import { BarsRequest, ProviderBar } from '../market-data-provider';
+import { DemoProvider } from './demo.provider';
+
+async function drain(iterable: AsyncIterable<ProviderBar[]>): Promise<ProviderBar[][]> {
+  const pages: ProviderBar[][] = [];
+  for await (const page of iterable) pages.push(page);
+  return pages;
+}
+
+const request: BarsRequest = {
+  symbol: 'AAPL',
+  assetClass: 'stocks',
+  timeframe: '1m',
+  from: new Date('2024-01-02T00:00:00Z'),
+  to: new Date('2024-01-05T00:00:00Z'),
+};
+
+describe('DemoProvider', () => {
+  it('is labelled synthetic', () => {
+    expect(new DemoProvider().name).toBe('synthetic');
+  });
+
+  it('pages the regular-session minutes of every session date in the window', async () => {
+    const provider = new DemoProvider({ now: () => Date.parse('2025-01-01'), pageSize: 500 });
+    const pages = await drain(provider.getBars(request));
+    expect(pages.map((p) => p.length)).toEqual([500, 500, 500, 60]);
+    const bars = pages.flat();
+    expect(new Date(bars[0].ts).toISOString()).toBe('2024-01-02T14:30:00.000Z');
+    expect(new Date(bars[bars.length - 1].ts).toISOString()).toBe('2024-01-05T20:59:00.000Z');
+  });
+
+  it('never returns a bar that has not finished (the live edge)', async () => {
+    const now = Date.parse('2024-01-03T15:00:30Z');
+    const provider = new DemoProvider({ now: () => now });
+    const minutes = (await drain(provider.getBars(request))).flat();
+    expect(new Date(minutes[minutes.length - 1].ts).toISOString()).toBe('2024-01-03T14:59:00.000Z');
+    const days = (await drain(provider.getBars({ ...request, timeframe: '1d' }))).flat();
+    expect(days.map((b) => new Date(b.ts).toISOString())).toEqual(['2024-01-02T05:00:00.000Z']);
+  });
+
+  it('returns the same bars on every call', async () => {
+    const a = (
+      await drain(new DemoProvider({ now: () => Date.parse('2025-01-01') }).getBars(request))
+    ).flat();
+    const b = (
+      await drain(new DemoProvider({ now: () => Date.parse('2025-01-01') }).getBars(request))
+    ).flat();
+    expect(b).toEqual(a);
+  });
+
+  it('stops when the caller aborts', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const provider = new DemoProvider({ now: () => Date.parse('2025-01-01') });
+    await expect(
+      drain(provider.getBars({ ...request, signal: controller.signal })),
+    ).rejects.toMatchObject({
+      code: 'aborted',
+    });
+  });
+
+  it('reports no splits and quarterly dividends on session dates for some stocks', async () => {
+    const provider = new DemoProvider({ now: () => Date.parse('2024-12-31') });
+    expect(await provider.getSplits()).toEqual([]);
+    const symbols = ['AAPL', 'MSFT', 'NVDA', 'AMZN', 'GOOG', 'META'];
+    const all = await Promise.all(symbols.map((s) => provider.getDividends(s)));
+    const paying = all.filter((d) => d.length > 0);
+    expect(paying.length).toBeGreaterThan(0);
+    expect(paying[0]).toHaveLength(10 * 4);
+    expect(await provider.getDividends('X:BTCUSD')).toEqual([]);
+  });
+});

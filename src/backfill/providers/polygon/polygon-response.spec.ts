@@ -1,0 +1,94 @@
+import { checkAggregates, checkDividends, checkSplits } from './polygon-response';
+
+const bar = { v: 10, vw: 1.5, o: 1, c: 2, h: 2.5, l: 0.5, t: 1_704_171_600_000, n: 3 };
+
+describe('Polygon response shape checks', () => {
+  it('maps a documented aggregates page', () => {
+    expect(
+      checkAggregates({ status: 'OK', results: [bar], next_url: 'https://x/y?cursor=1' }),
+    ).toEqual({
+      items: [
+        { ts: bar.t, open: 1, high: 2.5, low: 0.5, close: 2, volume: 10, vwap: 1.5, trades: 3 },
+      ],
+      nextUrl: 'https://x/y?cursor=1',
+    });
+  });
+
+  it('accepts a page without results and DELAYED data; null vwap/trades when absent', () => {
+    expect(checkAggregates({ status: 'OK', resultsCount: 0 })).toEqual({
+      items: [],
+      nextUrl: null,
+    });
+    const delayed = checkAggregates({
+      status: 'DELAYED',
+      results: [{ ...bar, vw: undefined, n: undefined }],
+    });
+    expect(delayed).toMatchObject({ items: [{ vwap: null, trades: null }] });
+  });
+
+  it.each([
+    ['a string body', '{"status":"OK","res'],
+    ['an error status', { status: 'ERROR', error: 'x' }],
+    ['results not an array', { status: 'OK', results: {} }],
+    ['a bar without open', { status: 'OK', results: [{ ...bar, o: undefined }] }],
+    ['a string price', { status: 'OK', results: [{ ...bar, c: '2' }] }],
+    ['a fractional timestamp', { status: 'OK', results: [{ ...bar, t: 1.5 }] }],
+    ['negative volume', { status: 'OK', results: [{ ...bar, v: -1 }] }],
+    ['descending bars', { status: 'OK', results: [bar, { ...bar, t: bar.t - 60_000 }] }],
+    ['a numeric next_url', { status: 'OK', results: [bar], next_url: 5 }],
+  ])('rejects the whole page for %s', (_name, body) => {
+    expect(typeof checkAggregates(body)).toBe('string');
+  });
+
+  it('maps splits and rejects a split without a ratio', () => {
+    expect(
+      checkSplits({
+        status: 'OK',
+        results: [{ execution_date: '2020-08-31', split_from: 1, split_to: 4, ticker: 'AAPL' }],
+      }),
+    ).toEqual({
+      items: [{ executionDate: '2020-08-31', splitFrom: 1, splitTo: 4 }],
+      nextUrl: null,
+    });
+    expect(typeof checkSplits({ status: 'OK', results: [{ execution_date: '2020-08-31' }] })).toBe(
+      'string',
+    );
+  });
+
+  it('maps dividends and rejects a bad ex-date', () => {
+    const page = checkDividends({
+      status: 'OK',
+      results: [
+        {
+          ex_dividend_date: '2024-02-09',
+          pay_date: '2024-02-15',
+          cash_amount: 0.24,
+          currency: 'usd',
+          dividend_type: 'CD',
+          frequency: 4,
+        },
+      ],
+    });
+    expect(page).toEqual({
+      items: [
+        {
+          exDividendDate: '2024-02-09',
+          payDate: '2024-02-15',
+          recordDate: null,
+          declarationDate: null,
+          cashAmount: 0.24,
+          currency: 'USD',
+          dividendType: 'CD',
+          frequency: 4,
+        },
+      ],
+      nextUrl: null,
+    });
+    expect(
+      typeof checkDividends({
+        status: 'OK',
+        results: [{ ex_dividend_date: 'soon', cash_amount: 1 }],
+      }),
+    ).toBe('string');
+  });
+});

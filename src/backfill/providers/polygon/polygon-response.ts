@@ -1,0 +1,140 @@
+import { ProviderBar, ProviderDividend, ProviderSplit } from '../market-data-provider';
+
+/**
+ * Shape checks for Polygon response bodies. A page is accepted whole or not at all: one bad
+ * element rejects the page, so a truncated or garbled body is retried instead of half-stored.
+ */
+export interface PolygonPage<T> {
+  items: T[];
+  nextUrl: string | null;
+}
+
+export type ShapeCheck<T> = (body: unknown) => PolygonPage<T> | string;
+
+const OK_STATUSES = new Set(['OK', 'DELAYED']);
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function finite(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
+}
+
+function envelope(body: unknown): { results: unknown[]; nextUrl: string | null } | string {
+  if (!isObject(body)) return 'body is not a JSON object';
+  if (typeof body.status !== 'string' || !OK_STATUSES.has(body.status)) {
+    return `status is ${JSON.stringify(body.status)}, expected "OK" or "DELAYED"`;
+  }
+  if (body.results !== undefined && !Array.isArray(body.results)) return 'results is not an array';
+  if (body.next_url !== undefined && body.next_url !== null && typeof body.next_url !== 'string') {
+    return 'next_url is not a string';
+  }
+  return {
+    results: (body.results as unknown[] | undefined) ?? [],
+    nextUrl: (body.next_url as string | undefined) || null,
+  };
+}
+
+/** `/v2/aggs/...`: `{ status, results?: [{ t, o, h, l, c, v, vw?, n? }], next_url? }`. */
+export const checkAggregates: ShapeCheck<ProviderBar> = (body) => {
+  const page = envelope(body);
+  if (typeof page === 'string') return page;
+  if (isObject(body) && body.resultsCount !== undefined && !finite(body.resultsCount)) {
+    return 'resultsCount is not a number';
+  }
+  const bars: ProviderBar[] = [];
+  let previous = -Infinity;
+  for (let i = 0; i < page.results.length; i += 1) {
+    const r = page.results[i];
+    if (!isObject(r)) return `results[${i}] is not an object`;
+    const { t, o, h, l, c, v, vw, n } = r;
+    if (!finite(t) || !Number.isInteger(t)) return `results[${i}].t is not an epoch-ms integer`;
+    if (!finite(o) || !finite(h) || !finite(l) || !finite(c)) {
+      return `results[${i}] lacks a numeric o/h/l/c`;
+    }
+    if (!finite(v) || v < 0) return `results[${i}].v is not a non-negative number`;
+    if (vw !== undefined && vw !== null && !finite(vw)) return `results[${i}].vw is not a number`;
+    if (n !== undefined && n !== null && !finite(n)) return `results[${i}].n is not a number`;
+    if (t <= previous) return `results[${i}].t is not ascending`;
+    previous = t;
+    bars.push({
+      ts: t,
+      open: o,
+      high: h,
+      low: l,
+      close: c,
+      volume: v,
+      vwap: finite(vw) ? vw : null,
+      trades: finite(n) ? n : null,
+    });
+  }
+  return { items: bars, nextUrl: page.nextUrl };
+};
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+function optionalDate(value: unknown): string | null | undefined {
+  if (value === undefined || value === null || value === '') return null;
+  return typeof value === 'string' && DATE.test(value) ? value : undefined;
+}
+
+/** `/v3/reference/splits`: `{ status, results: [{ execution_date, split_from, split_to }] }`. */
+export const checkSplits: ShapeCheck<ProviderSplit> = (body) => {
+  const page = envelope(body);
+  if (typeof page === 'string') return page;
+  const splits: ProviderSplit[] = [];
+  for (let i = 0; i < page.results.length; i += 1) {
+    const r = page.results[i];
+    if (!isObject(r)) return `results[${i}] is not an object`;
+    if (typeof r.execution_date !== 'string' || !DATE.test(r.execution_date)) {
+      return `results[${i}].execution_date is not a date`;
+    }
+    if (!finite(r.split_from) || !finite(r.split_to) || r.split_from <= 0 || r.split_to <= 0) {
+      return `results[${i}] lacks positive split_from/split_to`;
+    }
+    splits.push({
+      executionDate: r.execution_date,
+      splitFrom: r.split_from,
+      splitTo: r.split_to,
+    });
+  }
+  return { items: splits, nextUrl: page.nextUrl };
+};
+
+/** `/v3/reference/dividends`: `{ status, results: [{ ex_dividend_date, cash_amount, … }] }`. */
+export const checkDividends: ShapeCheck<ProviderDividend> = (body) => {
+  const page = envelope(body);
+  if (typeof page === 'string') return page;
+  const dividends: ProviderDividend[] = [];
+  for (let i = 0; i < page.results.length; i += 1) {
+    const r = page.results[i];
+    if (!isObject(r)) return `results[${i}] is not an object`;
+    if (typeof r.ex_dividend_date !== 'string' || !DATE.test(r.ex_dividend_date)) {
+      return `results[${i}].ex_dividend_date is not a date`;
+    }
+    if (!finite(r.cash_amount) || r.cash_amount < 0) {
+      return `results[${i}].cash_amount is not a non-negative number`;
+    }
+    const payDate = optionalDate(r.pay_date);
+    const recordDate = optionalDate(r.record_date);
+    const declarationDate = optionalDate(r.declaration_date);
+    if (payDate === undefined || recordDate === undefined || declarationDate === undefined) {
+      return `results[${i}] has a malformed pay/record/declaration date`;
+    }
+    if (r.frequency !== undefined && r.frequency !== null && !finite(r.frequency)) {
+      return `results[${i}].frequency is not a number`;
+    }
+    dividends.push({
+      exDividendDate: r.ex_dividend_date,
+      payDate,
+      recordDate,
+      declarationDate,
+      cashAmount: r.cash_amount,
+      currency: typeof r.currency === 'string' && r.currency ? r.currency.toUpperCase() : 'USD',
+      dividendType: typeof r.dividend_type === 'string' ? r.dividend_type : 'CD',
+      frequency: finite(r.frequency) ? r.frequency : null,
+    });
+  }
+  return { items: dividends, nextUrl: page.nextUrl };
+};

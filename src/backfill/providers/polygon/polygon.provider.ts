@@ -1,0 +1,82 @@
+import {
+  BarsRequest,
+  MarketDataProvider,
+  ProviderBar,
+  ProviderDividend,
+  ProviderSplit,
+} from '../market-data-provider';
+import { UpstreamError } from '../upstream.error';
+import { PolygonHttpClient } from './polygon-http.client';
+import { checkAggregates, checkDividends, checkSplits } from './polygon-response';
+
+const TIMESPAN = { '1m': 'minute', '1d': 'day' } as const;
+
+/**
+ * Polygon.io aggregates and reference data. Bars are requested unadjusted (the warehouse stores
+ * raw bars and adjusts on read) in ascending order, 50,000 per page, following next_url.
+ */
+export class PolygonProvider implements MarketDataProvider {
+  readonly name = 'polygon';
+
+  constructor(
+    readonly client: PolygonHttpClient,
+    private readonly pageLimit = 50_000,
+  ) {}
+
+  /** Upstream health for metrics: breaker state, attempts and retries so far, budget use. */
+  health(): ReturnType<PolygonHttpClient['stats']> {
+    return this.client.stats();
+  }
+
+  /** Stops the breaker's cool-down timer; Nest calls this on shutdown. */
+  beforeApplicationShutdown(): void {
+    this.client.shutdown();
+  }
+
+  /**
+   * `from`/`to` are sent as their UTC calendar dates, so the window widens to whole days (a
+   * resumed series re-reads part of its last day; the writer's upsert makes that harmless).
+   * Only non-empty pages are yielded: an empty window yields nothing.
+   */
+  async *getBars(request: BarsRequest): AsyncIterable<ProviderBar[]> {
+    const from = request.from.toISOString().slice(0, 10);
+    const to = request.to.toISOString().slice(0, 10);
+    const path =
+      `/v2/aggs/ticker/${encodeTicker(request.symbol)}/range/1/${TIMESPAN[request.timeframe]}` +
+      `/${from}/${to}`;
+    const url = this.client.url(path, { adjusted: 'false', sort: 'asc', limit: this.pageLimit });
+    let last = -Infinity;
+    for await (const bars of this.client.pages(url, checkAggregates, request.signal)) {
+      if (bars.length === 0) continue;
+      if (bars[0].ts <= last) {
+        throw new UpstreamError(
+          'malformed',
+          `Polygon pages for ${request.symbol} ${request.timeframe} overlap or go back in time`,
+          false,
+        );
+      }
+      last = bars[bars.length - 1].ts;
+      yield bars;
+    }
+  }
+
+  async getSplits(symbol: string, signal?: AbortSignal): Promise<ProviderSplit[]> {
+    const url = this.client.url('/v3/reference/splits', { ticker: symbol, limit: 1000 });
+    const splits: ProviderSplit[] = [];
+    for await (const page of this.client.pages(url, checkSplits, signal)) splits.push(...page);
+    return splits.sort((a, b) => a.executionDate.localeCompare(b.executionDate));
+  }
+
+  async getDividends(symbol: string, signal?: AbortSignal): Promise<ProviderDividend[]> {
+    const url = this.client.url('/v3/reference/dividends', { ticker: symbol, limit: 1000 });
+    const dividends: ProviderDividend[] = [];
+    for await (const page of this.client.pages(url, checkDividends, signal))
+      dividends.push(...page);
+    return dividends.sort((a, b) => a.exDividendDate.localeCompare(b.exDividendDate));
+  }
+}
+
+/** Polygon writes crypto/forex tickers with a literal colon in the path (X:BTCUSD). */
+function encodeTicker(symbol: string): string {
+  return encodeURIComponent(symbol).replace(/%3A/gi, ':');
+}

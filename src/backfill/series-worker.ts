@@ -1,0 +1,161 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+
+import { Clock } from '../common/clock';
+import { AppConfig } from '../config/app-config';
+import { lastSuccessfulSeriesRun } from '../metrics/instruments';
+import { GapDetectionService } from '../quality/gap-detection.service';
+import { GapsService } from '../quality/gaps.service';
+import type { PlannedSeries } from './backfill-planner';
+import { BackfillRunsRepository } from './backfill-runs.repository';
+import { BackfillSeriesRepository } from './backfill-series.repository';
+import { BarWriter } from './bar-writer';
+import { CorporateActionsRepository } from './corporate-actions.repository';
+import { MARKET_DATA_PROVIDER, MarketDataProvider } from './providers/market-data-provider';
+
+export interface SeriesOutcome {
+  status: 'succeeded' | 'failed' | 'interrupted';
+  fetched: number;
+  written: number;
+  gaps: number;
+  error: string | null;
+}
+
+/**
+ * Backfills one series: pages from the provider are written as they arrive (the next page is
+ * fetched while the current one is written), progress is recorded per page, and after the last
+ * page the coverage watermark advances and gap detection runs. Errors end this series only.
+ * Before a stock's first series in a run, its splits and dividends are refreshed.
+ *
+ * A window for which the source answers OK with no bars at all does not advance the coverage
+ * watermark: "nothing there" is not evidence that the window is complete, so the next run asks
+ * again (and gap detection reports the sessions it expected).
+ */
+@Injectable()
+export class SeriesWorker {
+  private readonly logger = new Logger(SeriesWorker.name);
+
+  constructor(
+    @Inject(MARKET_DATA_PROVIDER) private readonly provider: MarketDataProvider,
+    private readonly writer: BarWriter,
+    private readonly runs: BackfillRunsRepository,
+    private readonly series: BackfillSeriesRepository,
+    private readonly gapDetection: GapDetectionService,
+    private readonly gaps: GapsService,
+    private readonly corporateActions: CorporateActionsRepository,
+    private readonly clock: Clock,
+    @Inject(AppConfig) private readonly config: AppConfig,
+  ) {}
+
+  async run(
+    runId: string,
+    planned: PlannedSeries,
+    options: {
+      signal: AbortSignal;
+      repair: boolean;
+      /** Per run: each symbol's corporate actions are fetched once, before its bars. */
+      corporateActions: Map<string, Promise<void>>;
+    },
+  ): Promise<SeriesOutcome> {
+    const { symbol, timeframe } = planned;
+    const outcome: SeriesOutcome = {
+      status: 'succeeded',
+      fetched: 0,
+      written: 0,
+      gaps: 0,
+      error: null,
+    };
+    await this.runs.markSeriesRunning(runId, symbol, timeframe);
+    try {
+      await this.refreshCorporateActions(planned, options);
+      const stream = this.provider.getBars({
+        symbol,
+        timeframe,
+        from: planned.from,
+        to: planned.to,
+        assetClass: planned.assetClass,
+        signal: options.signal,
+      });
+      const pages = stream[Symbol.asyncIterator]();
+      let pending = pages.next();
+      try {
+        for (;;) {
+          const page = await pending;
+          if (page.done) break;
+          options.signal.throwIfAborted();
+          pending = pages.next();
+          // Handled when awaited on the next turn; this only stops an early rejection (while
+          // the current page is still being written) from counting as unhandled.
+          pending.catch(() => undefined);
+          const { written } = await this.writer.writeBatch({ symbol, timeframe }, page.value, {
+            source: this.provider.name,
+          });
+          outcome.fetched += page.value.length;
+          outcome.written += written;
+          await this.runs.addPageProgress(runId, symbol, timeframe, page.value.length, written);
+        }
+      } finally {
+        // Stop the provider's pagination when this series ends early (write error, abort).
+        void pages.return?.(undefined).catch(() => undefined);
+      }
+      options.signal.throwIfAborted();
+      if (outcome.fetched > 0) {
+        const now = this.clock.now();
+        await this.series.advanceCoverage(symbol, timeframe, planned.to < now ? planned.to : now);
+      }
+      const check = {
+        symbol,
+        timeframe,
+        assetClass: planned.assetClass,
+        exchange: planned.exchange,
+      };
+      outcome.gaps = await this.gapDetection.detect(check, planned.from, planned.to, runId);
+      if (options.repair) {
+        await this.gaps.confirmEmpty(check, planned.from, planned.to, runId);
+      }
+      await this.runs.finishSeries(runId, symbol, timeframe, 'succeeded', null);
+      lastSuccessfulSeriesRun.set({ symbol, timeframe }, Math.floor(Date.now() / 1000));
+    } catch (error) {
+      outcome.status = options.signal.aborted ? 'interrupted' : 'failed';
+      outcome.error = this.describe(error, options.signal);
+      this.logger.warn(
+        `backfill ${runId} ${symbol} ${timeframe} ${outcome.status}: ${outcome.error}`,
+      );
+      await this.runs
+        .finishSeries(runId, symbol, timeframe, outcome.status, outcome.error)
+        .catch(() => undefined);
+    }
+    return outcome;
+  }
+
+  /**
+   * Splits (and dividends) are stored before a stock's bars are written: the quality rules need
+   * the splits to tell a split from a price gap, and reads adjust with them.
+   */
+  private refreshCorporateActions(
+    planned: PlannedSeries,
+    options: { signal: AbortSignal; corporateActions: Map<string, Promise<void>> },
+  ): Promise<void> {
+    if (planned.assetClass !== 'stocks') return Promise.resolve();
+    let pending = options.corporateActions.get(planned.symbol);
+    if (!pending) {
+      pending = (async () => {
+        const splits = await this.provider.getSplits(planned.symbol, options.signal);
+        const dividends = await this.provider.getDividends(planned.symbol, options.signal);
+        await this.corporateActions.upsertSplits(planned.symbol, splits, this.provider.name);
+        await this.corporateActions.upsertDividends(planned.symbol, dividends, this.provider.name);
+      })();
+      options.corporateActions.set(planned.symbol, pending);
+    }
+    return pending;
+  }
+
+  private describe(error: unknown, signal: AbortSignal): string {
+    const message = signal.aborted
+      ? `interrupted: ${String(signal.reason)}`
+      : error instanceof Error
+        ? error.message
+        : String(error);
+    const key = this.config.polygon.apiKey;
+    return (key ? message.split(key).join('[redacted]') : message).slice(0, 1000);
+  }
+}

@@ -1,0 +1,95 @@
+import { Injectable } from '@nestjs/common';
+
+import { Clock } from '../common/clock';
+import { FieldError, InvalidInputError } from '../common/domain-error';
+import { CursorPosition, decodeCursor, fingerprint } from './bar-cursor';
+import type { BarsSelection } from './bars-sql';
+import { BarsQueryDto } from './dto/bars-query.dto';
+import { exclusiveEnd, parseTimeParam } from './time-params';
+import { INTRADAY_TIMEFRAMES, Timeframe } from './timeframes';
+
+const DAY_MS = 86_400_000;
+export const DEFAULT_LIMIT = 5000;
+
+export interface ResolvedQuery {
+  selection: BarsSelection;
+  startMs: number;
+  endExclusiveMs: number;
+  fingerprint: string;
+  format: 'json' | 'csv';
+}
+
+/**
+ * Turns validated query parameters into a selection: defaults (timeframe, window, limit),
+ * cross-field rules (start after end, options not available yet) and the cursor, which must
+ * belong to the same query. All problems are reported together.
+ */
+@Injectable()
+export class BarQueryResolver {
+  constructor(private readonly clock: Clock) {}
+
+  resolve(symbols: string[], query: BarsQueryDto, accept: string | undefined): ResolvedQuery {
+    const errors: FieldError[] = [];
+    if (query.adjustment !== undefined && query.adjustment !== 'raw') {
+      errors.push({ field: 'adjustment', message: 'is not supported yet: only raw is available' });
+    }
+    if (query.session !== undefined && query.session !== 'all') {
+      errors.push({ field: 'session', message: 'is not supported yet: only all is available' });
+    }
+    const timeframe: Timeframe = query.timeframe ?? '1d';
+    const sort = query.sort ?? 'asc';
+    const format = query.format ?? (accept && /\btext\/csv\b/i.test(accept) ? 'csv' : 'json');
+    const start = query.start === undefined ? undefined : parseTimeParam(query.start);
+    const end = query.end === undefined ? undefined : parseTimeParam(query.end);
+    if (start && end && start.ms >= exclusiveEnd(end)) {
+      errors.push({ field: 'start', message: 'must not be after end' });
+    }
+    if (errors.length) throw new InvalidInputError(errors);
+
+    const print = fingerprint([
+      symbols,
+      timeframe,
+      sort,
+      query.validatedOnly ?? false,
+      query.minQuality ?? null,
+      query.start ?? null,
+      query.end ?? null,
+    ]);
+    let after: CursorPosition | undefined;
+    let startMs: number;
+    let endExclusiveMs: number;
+    if (query.cursor !== undefined) {
+      after = decodeCursor(query.cursor, print);
+      ({ startMs, endExclusiveMs } = after);
+    } else {
+      endExclusiveMs = end ? exclusiveEnd(end) : this.clock.now().getTime() + 1;
+      const span = INTRADAY_TIMEFRAMES.has(timeframe) ? 30 * DAY_MS : 365 * DAY_MS;
+      startMs = start ? start.ms : endExclusiveMs - span;
+      if (start && !end && startMs >= endExclusiveMs) {
+        throw InvalidInputError.field('start', 'must not be after end (which defaults to now)');
+      }
+    }
+
+    const selection: BarsSelection = {
+      symbols,
+      timeframe,
+      startIso: new Date(startMs).toISOString(),
+      endExclusiveIso: new Date(endExclusiveMs).toISOString(),
+      sort,
+      validatedOnly: query.validatedOnly ?? false,
+      minQuality: query.minQuality,
+      includeQuality: query.include === 'quality',
+      after: after && { bucketIso: microsToIso(after.afterMicros), symbol: after.symbol },
+      limit: format === 'csv' ? query.limit : (query.limit ?? DEFAULT_LIMIT),
+    };
+    return { selection, startMs, endExclusiveMs, fingerprint: print, format };
+  }
+}
+
+/** Exact ISO text of an epoch-microsecond instant (Date alone would drop the microseconds). */
+export function microsToIso(micros: string): string {
+  const value = BigInt(micros);
+  const ms = value / 1000n - (value % 1000n < 0n ? 1n : 0n);
+  const rest = value - ms * 1000n;
+  return new Date(Number(ms)).toISOString().replace('Z', `${String(rest).padStart(3, '0')}Z`);
+}

@@ -1,0 +1,60 @@
+import { AppConfig } from '../config/app-config';
+import { BarsCache, etagOf } from './bars-cache';
+
+const config = (ttl: string) => AppConfig.fromEnv({ CACHE_TTL_SECONDS: ttl });
+
+describe('BarsCache', () => {
+  it('serves nothing until the change listener is connected', () => {
+    const cache = new BarsCache(config('60'));
+    cache.set('k', { body: 'x', etag: 'e' });
+    expect(cache.get('k')).toBeUndefined();
+    cache.setAvailable(true);
+    cache.set('k', { body: 'x', etag: 'e' });
+    expect(cache.get('k')).toEqual({ body: 'x', etag: 'e' });
+  });
+
+  it('moves a series to a new generation on invalidation, leaving other series alone', () => {
+    const cache = new BarsCache(config('60'));
+    cache.setAvailable(true);
+    const aapl = cache.generation('AAPL', '1m');
+    const msft = cache.generation('MSFT', '1m');
+    cache.invalidateSeries('AAPL', '1m');
+    expect(cache.generation('AAPL', '1m')).not.toBe(aapl);
+    expect(cache.generation('MSFT', '1m')).toBe(msft);
+    expect(cache.generation('AAPL', '1d')).toBe(cache.generation('MSFT', '1d'));
+  });
+
+  it('forgets everything when the listener reconnects (notifications may have been missed)', () => {
+    const cache = new BarsCache(config('60'));
+    cache.setAvailable(true);
+    const before = cache.generation('AAPL', '1m');
+    cache.set('k', { body: 'x', etag: 'e' });
+    cache.setAvailable(false);
+    cache.setAvailable(true);
+    expect(cache.get('k')).toBeUndefined();
+    expect(cache.generation('AAPL', '1m')).not.toBe(before);
+  });
+
+  it('tells listeners which series changed', () => {
+    const cache = new BarsCache(config('60'));
+    const seen: (string | undefined)[] = [];
+    cache.onInvalidate((series) => seen.push(series));
+    cache.invalidateSeries('X:BTCUSD', '1m');
+    cache.invalidateAll();
+    expect(seen).toEqual(['X:BTCUSD:1m', undefined]);
+  });
+
+  it('is off with a TTL of 0', () => {
+    const cache = new BarsCache(config('0'));
+    cache.setAvailable(true);
+    cache.set('k', { body: 'x', etag: 'e' });
+    expect(cache.enabled).toBe(false);
+    expect(cache.get('k')).toBeUndefined();
+  });
+
+  it('derives weak ETags from the body', () => {
+    expect(etagOf('a')).toMatch(/^W\/".+"$/);
+    expect(etagOf('a')).toBe(etagOf('a'));
+    expect(etagOf('a')).not.toBe(etagOf('b'));
+  });
+});

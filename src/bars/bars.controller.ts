@@ -1,0 +1,87 @@
+import { Controller, Get, Headers, Param, Query, Req, Res, UseInterceptors } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiParam,
+  ApiProduces,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+import { BarsResponse, BarsService } from './bars.service';
+import { BarsQueryDto, LatestBarQueryDto, MultiBarsQueryDto } from './dto/bars-query.dto';
+import { BarsPageDto, LatestBarDto, MultiBarsPageDto } from './dto/bars-response.dto';
+import { EtagInterceptor } from './etag.interceptor';
+import { sendJsonWithEtag } from './http-caching';
+
+const SYMBOL_PARAM = {
+  name: 'symbol',
+  description: 'Ticker, case-insensitive: AAPL, BRK.B, X:BTCUSD',
+  example: 'AAPL',
+};
+
+@ApiTags('historical')
+@ApiBadRequestResponse({ description: 'Invalid parameter (problem+json listing every field).' })
+@Controller('api/v1/historical')
+export class BarsController {
+  constructor(private readonly bars: BarsService) {}
+
+  @Get()
+  @ApiOkResponse({ type: MultiBarsPageDto, description: 'Bars of several symbols, one page.' })
+  @ApiNotFoundResponse({ description: 'One of the symbols is unknown.' })
+  @ApiResponse({ status: 304, description: 'Not modified (If-None-Match).' })
+  async multi(
+    @Query() query: MultiBarsQueryDto,
+    @Headers('accept') accept: string | undefined,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    send(request, reply, await this.bars.getMultiBars(query, accept));
+  }
+
+  @Get(':symbol/latest')
+  @UseInterceptors(EtagInterceptor)
+  @ApiParam(SYMBOL_PARAM)
+  @ApiOkResponse({ type: LatestBarDto, description: 'The newest bar (null when none stored).' })
+  @ApiNotFoundResponse({ description: 'Unknown symbol.' })
+  latest(
+    @Param('symbol') symbol: string,
+    @Query() query: LatestBarQueryDto,
+  ): Promise<LatestBarDto> {
+    return this.bars.getLatest(symbol, query) as Promise<LatestBarDto>;
+  }
+
+  @Get(':symbol')
+  @ApiParam(SYMBOL_PARAM)
+  @ApiProduces('application/json', 'text/csv')
+  @ApiOkResponse({
+    type: BarsPageDto,
+    description: 'One page of bars (JSON) or all of them (CSV).',
+  })
+  @ApiNotFoundResponse({ description: 'Unknown symbol.' })
+  @ApiResponse({ status: 304, description: 'Not modified (If-None-Match).' })
+  async one(
+    @Param('symbol') symbol: string,
+    @Query() query: BarsQueryDto,
+    @Headers('accept') accept: string | undefined,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    send(request, reply, await this.bars.getBars(symbol, query, accept));
+  }
+}
+
+function send(request: FastifyRequest, reply: FastifyReply, response: BarsResponse): void {
+  if (response.kind === 'json') {
+    sendJsonWithEtag(request, reply, response);
+    return;
+  }
+  reply
+    .header('content-type', 'text/csv; charset=utf-8')
+    .header('content-disposition', `inline; filename="${response.filename}"`)
+    .header('cache-control', response.cacheControl)
+    .header('vary', 'Accept, Accept-Encoding')
+    .send(response.stream);
+}

@@ -1,0 +1,178 @@
+import { Readable } from 'node:stream';
+
+import { Injectable } from '@nestjs/common';
+
+import { Clock } from '../common/clock';
+import { InvalidInputError, NotFoundError } from '../common/domain-error';
+import { normaliseSymbol } from '../symbols/symbol-format';
+import { encodeCursor } from './bar-cursor';
+import { BarQueryResolver, ResolvedQuery } from './bar-query.resolver';
+import { BarsRepository } from './bars.repository';
+import { BarsCache, CachedResponse, etagOf } from './bars-cache';
+import { BarsQueryDto, LatestBarQueryDto, MultiBarsQueryDto } from './dto/bars-query.dto';
+import { Timeframe, TIMEFRAME_SPECS } from './timeframes';
+
+export const MAX_SYMBOLS = 100;
+const DAY_MS = 86_400_000;
+
+export type BarsResponse =
+  | ({ kind: 'json'; cacheControl: string } & CachedResponse)
+  | { kind: 'csv'; stream: Readable; cacheControl: string; filename: string };
+
+/** How far back the newest bucket of a timeframe can start before its newest raw bar. */
+const LATEST_LOOKBACK_MS: Record<Timeframe, number> = {
+  '1m': 0,
+  '5m': 5 * 60_000,
+  '15m': 15 * 60_000,
+  '30m': 30 * 60_000,
+  '1h': 3_600_000,
+  '4h': 5 * 3_600_000,
+  '1d': 0,
+  '1w': 8 * DAY_MS,
+  '1mo': 32 * DAY_MS,
+};
+
+@Injectable()
+export class BarsService {
+  constructor(
+    private readonly repository: BarsRepository,
+    private readonly resolver: BarQueryResolver,
+    private readonly cache: BarsCache,
+    private readonly clock: Clock,
+  ) {}
+
+  async getBars(rawSymbol: string, query: BarsQueryDto, accept?: string): Promise<BarsResponse> {
+    const symbol = normaliseSymbol(rawSymbol);
+    const resolved = this.resolver.resolve([symbol], query, accept);
+    const cacheControl = this.cacheControl(resolved.endExclusiveMs);
+    if (resolved.format === 'csv') {
+      // COPY of an unknown symbol would stream just the header: tell 404 apart first.
+      if ((await this.repository.findKnownSymbols([symbol])).length === 0) {
+        throw new NotFoundError(`Unknown symbol ${symbol}.`);
+      }
+      const stream = await this.repository.streamBarsCsv(resolved.selection);
+      const filename = `${symbol.replace(/:/g, '_')}-${resolved.selection.timeframe}.csv`;
+      return { kind: 'csv', stream, cacheControl, filename };
+    }
+    const base = TIMEFRAME_SPECS[resolved.selection.timeframe].base;
+    const key = `1|${this.cache.generation(symbol, base)}|${JSON.stringify(resolved.selection)}`;
+    const cached = this.cache.get(key);
+    if (cached) return { kind: 'json', cacheControl, ...cached };
+
+    const page = await this.repository.findBarsPage(resolved.selection);
+    if (!page) throw new NotFoundError(`Unknown symbol ${symbol}.`);
+    const next =
+      page.more && page.last_micros ? this.cursorAfter(resolved, page.last_micros) : null;
+    const body =
+      `{"symbol":"${symbol}","timeframe":"${resolved.selection.timeframe}",` +
+      `"start":"${resolved.selection.startIso}","end":"${new Date(resolved.endExclusiveMs - 1).toISOString()}",` +
+      `"count":${page.n},"bars":[${page.body ?? ''}],"nextCursor":${next ? `"${next}"` : 'null'}}`;
+    const response = { body, etag: etagOf(body) };
+    this.cache.set(key, response);
+    return { kind: 'json', cacheControl, ...response };
+  }
+
+  async getMultiBars(query: MultiBarsQueryDto, accept?: string): Promise<BarsResponse> {
+    const { symbols: list, ...rest } = query;
+    const symbols = this.parseSymbolList(list);
+    const resolved = this.resolver.resolve(symbols, rest, accept);
+    if (resolved.format === 'csv') {
+      throw InvalidInputError.field(
+        'format',
+        'csv is available per symbol only: /historical/{symbol}',
+      );
+    }
+    const base = TIMEFRAME_SPECS[resolved.selection.timeframe].base;
+    const generations = symbols.map((s) => this.cache.generation(s, base)).join(',');
+    const key = `n|${generations}|${JSON.stringify(resolved.selection)}`;
+    const cacheControl = this.cacheControl(resolved.endExclusiveMs);
+    const cached = this.cache.get(key);
+    if (cached) return { kind: 'json', cacheControl, ...cached };
+
+    const known = new Set(await this.repository.findKnownSymbols(symbols));
+    const unknown = symbols.filter((s) => !known.has(s));
+    if (unknown.length) throw new NotFoundError(`Unknown symbols: ${unknown.join(', ')}.`);
+    const page = await this.repository.findMultiSymbolPage(resolved.selection);
+    const next =
+      page.more && page.last_micros
+        ? this.cursorAfter(resolved, page.last_micros, page.last_symbol ?? undefined)
+        : null;
+    // Every requested symbol is a key, with [] when this page holds none of its bars.
+    const present = new Set(page.present ?? []);
+    const empty = symbols.filter((s) => !present.has(s)).map((s) => `"${s}":[]`);
+    const bars = [page.body, ...empty].filter(Boolean).join(',');
+    const body =
+      `{"timeframe":"${resolved.selection.timeframe}","start":"${resolved.selection.startIso}",` +
+      `"end":"${new Date(resolved.endExclusiveMs - 1).toISOString()}","count":${page.n},` +
+      `"bars":{${bars}},"nextCursor":${next ? `"${next}"` : 'null'}}`;
+    const response = { body, etag: etagOf(body) };
+    this.cache.set(key, response);
+    return { kind: 'json', cacheControl, ...response };
+  }
+
+  async getLatest(
+    rawSymbol: string,
+    query: LatestBarQueryDto,
+  ): Promise<{ symbol: string; timeframe: Timeframe; bar: Record<string, unknown> | null }> {
+    const symbol = normaliseSymbol(rawSymbol);
+    const timeframe = query.timeframe ?? '1d';
+    const { known, lastBarAt } = await this.repository.findLastBarTime(
+      symbol,
+      TIMEFRAME_SPECS[timeframe].base,
+    );
+    if (!known) throw new NotFoundError(`Unknown symbol ${symbol}.`);
+    if (!lastBarAt) return { symbol, timeframe, bar: null };
+    const last = lastBarAt.getTime();
+    const page = await this.repository.findBarsPage({
+      symbols: [symbol],
+      timeframe,
+      startIso: new Date(last - LATEST_LOOKBACK_MS[timeframe]).toISOString(),
+      endExclusiveIso: new Date(last + 1).toISOString(),
+      sort: 'desc',
+      validatedOnly: false,
+      includeQuality: false,
+      limit: 1,
+    });
+    const bar = page?.body ? (JSON.parse(page.body) as Record<string, unknown>) : null;
+    return { symbol, timeframe, bar };
+  }
+
+  private parseSymbolList(list: string): string[] {
+    const parts = list.split(',').map((s) => s.trim());
+    if (parts.some((s) => s === '')) {
+      throw InvalidInputError.field(
+        'symbols',
+        'must be a comma-separated list without empty entries',
+      );
+    }
+    if (parts.length > MAX_SYMBOLS) {
+      throw InvalidInputError.field('symbols', `must list at most ${MAX_SYMBOLS} symbols`);
+    }
+    const symbols = parts.map((s) => normaliseSymbol(s, 'symbols'));
+    return [...new Set(symbols)].sort();
+  }
+
+  private cursorAfter(resolved: ResolvedQuery, lastMicros: string, symbol?: string): string {
+    return encodeCursor(
+      {
+        afterMicros: lastMicros,
+        symbol,
+        startMs: resolved.startMs,
+        endExclusiveMs: resolved.endExclusiveMs,
+      },
+      resolved.fingerprint,
+    );
+  }
+
+  /**
+   * Ranges that reach the last day may still grow (today's bars arrive), so clients revalidate
+   * every time (cheap with the ETag); older history may be kept for the cache TTL.
+   */
+  private cacheControl(endExclusiveMs: number): string {
+    const ttl = this.cache.ttlSeconds;
+    if (ttl === 0 || endExclusiveMs > this.clock.now().getTime() - DAY_MS) {
+      return 'public, no-cache';
+    }
+    return `public, max-age=${ttl}`;
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * Parsing of the `start` / `end` query parameters: a calendar date (`2024-01-02`, a UTC day) or
+ * a full ISO-8601 instant. Impossible dates (`2023-02-29`, `2024-13-45`) are rejected instead of
+ * being rolled over the way `Date.parse` does.
+ */
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const INSTANT =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})$/i;
+
+const DAY_MS = 86_400_000;
+
+export interface ParsedTime {
+  /** Epoch milliseconds of the instant, or of the day's UTC midnight for a date. */
+  ms: number;
+  isDate: boolean;
+}
+
+export function parseTimeParam(value: string): ParsedTime | undefined {
+  const date = DATE.exec(value);
+  if (date) {
+    const ms = calendarDay(+date[1], +date[2], +date[3]);
+    return ms === undefined ? undefined : { ms, isDate: true };
+  }
+  const instant = INSTANT.exec(value);
+  if (!instant) return undefined;
+  const day = calendarDay(+instant[1], +instant[2], +instant[3]);
+  const [hour, minute, second] = [+instant[4], +instant[5], +(instant[6] ?? 0)];
+  if (day === undefined || hour > 23 || minute > 59 || second > 59) return undefined;
+  const millis = instant[7] ? Math.floor(+`0.${instant[7]}` * 1000) : 0;
+  const offset = offsetMinutes(instant[8]);
+  if (offset === undefined) return undefined;
+  const ms = day + ((hour * 60 + minute - offset) * 60 + second) * 1000 + millis;
+  return { ms, isDate: false };
+}
+
+/** `end` is inclusive: a date covers its whole UTC day, an instant itself. Returns exclusive ms. */
+export function exclusiveEnd(parsed: ParsedTime): number {
+  return parsed.isDate ? parsed.ms + DAY_MS : parsed.ms + 1;
+}
+
+export function isTimeParam(value: unknown): boolean {
+  return typeof value === 'string' && parseTimeParam(value) !== undefined;
+}
+
+function calendarDay(year: number, month: number, day: number): number | undefined {
+  if (month < 1 || month > 12 || day < 1) return undefined;
+  const ms = Date.UTC(year, month - 1, day);
+  const check = new Date(ms);
+  if (check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) return undefined;
+  return ms;
+}
+
+function offsetMinutes(zone: string): number | undefined {
+  if (zone.toUpperCase() === 'Z') return 0;
+  const match = /^([+-])(\d{2}):?(\d{2})$/.exec(zone);
+  if (!match || +match[2] > 23 || +match[3] > 59) return undefined;
+  const minutes = +match[2] * 60 + +match[3];
+  return match[1] === '-' ? -minutes : minutes;
+}

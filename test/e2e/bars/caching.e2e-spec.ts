@@ -1,0 +1,148 @@
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+
+import { BarsCache } from '../../../src/bars/bars-cache';
+import { insertBars, makeBars } from '../../factories/bars';
+import { insertSymbols } from '../../factories/symbols';
+import { startTestApp, TestApp } from '../../support/test-app';
+
+const MINUTE = 60_000;
+const START = Date.UTC(2024, 1, 5, 14, 30);
+const RANGE = 'timeframe=1m&start=2024-02-05&end=2024-02-05';
+
+async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean): Promise<T> {
+  // Notifications from another process arrive asynchronously after its commit.
+  const deadline = Date.now() + 5_000;
+  let value = await read();
+  while (!ok(value) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    value = await read();
+  }
+  return value;
+}
+
+describe('HTTP caching and the read cache', () => {
+  let t: TestApp;
+  const bars = makeBars(START, 200, MINUTE, { seed: 12 });
+
+  beforeAll(async () => {
+    t = await startTestApp({ env: { CACHE_TTL_SECONDS: '300' } });
+    await insertSymbols(t.dataSource, [{ symbol: 'AAPL' }, { symbol: 'MSFT' }]);
+    await insertBars(t.dataSource, 'AAPL', '1m', bars);
+    await insertBars(t.dataSource, 'MSFT', '1m', bars);
+  });
+  afterAll(() => t.close());
+
+  const countOf = async (symbol: string, query = RANGE) =>
+    (await request(t.url).get(`/api/v1/historical/${symbol}?${query}`).expect(200)).body
+      .count as number;
+
+  it('sends an ETag and Cache-Control, and answers If-None-Match with 304', async () => {
+    const first = await request(t.url).get(`/api/v1/historical/AAPL?${RANGE}`).expect(200);
+    const etag = first.headers.etag;
+    expect(etag).toMatch(/^W\/".+"$/);
+    expect(first.headers['cache-control']).toBe('public, max-age=300');
+    const again = await request(t.url)
+      .get(`/api/v1/historical/AAPL?${RANGE}`)
+      .set('If-None-Match', etag)
+      .expect(304);
+    expect(again.text).toBe('');
+    expect(again.headers.etag).toBe(etag);
+    await request(t.url)
+      .get(`/api/v1/historical/AAPL?${RANGE}`)
+      .set('If-None-Match', 'W/"other"')
+      .expect(200);
+    const other = await request(t.url).get(`/api/v1/historical/AAPL?${RANGE}&limit=3`).expect(200);
+    expect(other.headers.etag).not.toBe(etag);
+  });
+
+  it('asks clients to revalidate ranges that reach the live edge', async () => {
+    const res = await request(t.url).get('/api/v1/historical/AAPL?timeframe=1m').expect(200);
+    expect(res.headers['cache-control']).toBe('public, no-cache');
+  });
+
+  it('compresses large responses with gzip and br', async () => {
+    const gzip = await request(t.url)
+      .get(`/api/v1/historical/AAPL?${RANGE}`)
+      .set('Accept-Encoding', 'gzip')
+      .expect(200);
+    expect(gzip.headers['content-encoding']).toBe('gzip');
+    expect(gzip.body.count).toBe(200);
+    const br = await request(t.url)
+      .get(`/api/v1/historical/AAPL?${RANGE}`)
+      .set('Accept-Encoding', 'br')
+      .expect(200);
+    expect(br.headers['content-encoding']).toBe('br');
+    const small = await request(t.url)
+      .get(`/api/v1/historical/AAPL?${RANGE}&limit=1`)
+      .set('Accept-Encoding', 'gzip');
+    expect(small.headers['content-encoding']).toBeUndefined();
+  });
+
+  it('serves repeated reads from the cache', async () => {
+    expect(await countOf('AAPL')).toBe(200);
+    // A write that bypasses every notification stays invisible: proof the cache answered.
+    await insertBars(t.dataSource, 'AAPL', '1m', makeBars(START + 200 * MINUTE, 1, MINUTE));
+    expect(await countOf('AAPL')).toBe(200);
+  });
+
+  it('never serves old bars after an in-process write invalidates the series', async () => {
+    const before = await request(t.url).get(`/api/v1/historical/AAPL?${RANGE}`).expect(200);
+    await insertBars(t.dataSource, 'AAPL', '1m', makeBars(START + 201 * MINUTE, 1, MINUTE));
+    t.app.get(BarsCache).invalidateSeries('AAPL', '1m');
+    const after = await request(t.url).get(`/api/v1/historical/AAPL?${RANGE}`).expect(200);
+    expect(after.body.count).toBe(202);
+    expect(after.headers.etag).not.toBe(before.headers.etag);
+    await request(t.url)
+      .get(`/api/v1/historical/AAPL?${RANGE}`)
+      .set('If-None-Match', before.headers.etag)
+      .expect(200);
+    // Aggregates over the same base series are invalidated too.
+    expect(await countOf('AAPL', RANGE.replace('1m', '1h'))).toBe(4);
+  });
+
+  it('drops cached bars after a write by another process (bars_changed notification)', async () => {
+    expect(await countOf('MSFT')).toBe(200);
+    const other = new DataSource({ type: 'postgres', url: t.databaseUrl });
+    await other.initialize();
+    try {
+      await other.transaction(async (manager) => {
+        await insertBars(
+          manager.connection,
+          'MSFT',
+          '1m',
+          makeBars(START + 200 * MINUTE, 5, MINUTE),
+        );
+        await manager.query(`SELECT pg_notify('bars_changed', 'MSFT:1m')`);
+      });
+    } finally {
+      await other.destroy();
+    }
+    expect(
+      await eventually(
+        () => countOf('MSFT'),
+        (n) => n === 205,
+      ),
+    ).toBe(205);
+  });
+
+  it('reads straight from the database when the cache is off', async () => {
+    const uncached = await startTestApp({
+      databaseUrl: t.databaseUrl,
+      env: { CACHE_TTL_SECONDS: '0' },
+    });
+    try {
+      const read = async () =>
+        (await request(uncached.url).get(`/api/v1/historical/MSFT?${RANGE}`).expect(200)).body
+          .count;
+      const before = await read();
+      await insertBars(t.dataSource, 'MSFT', '1m', makeBars(START + 300 * MINUTE, 1, MINUTE));
+      expect(await read()).toBe(before + 1);
+      const res = await request(uncached.url).get(`/api/v1/historical/MSFT?${RANGE}`).expect(200);
+      expect(res.headers.etag).toBeDefined();
+      expect(res.headers['cache-control']).toBe('public, no-cache');
+    } finally {
+      await uncached.app.close();
+    }
+  });
+});

@@ -2,7 +2,6 @@ import { constants as zlib } from 'node:zlib';
 
 import compress from '@fastify/compress';
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import { DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -11,6 +10,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { ProblemDetailsFilter } from './common/problem-details.filter';
 import { requestIdFor } from './common/request-id';
+import { staticSecurityHeaders } from './common/security-headers';
 import { setUpSwagger } from './common/swagger';
 import { createValidationPipe } from './common/validation';
 import { AppConfig } from './config/app-config';
@@ -52,13 +52,7 @@ export async function createApp(
   app.useLogger(app.get(Logger));
   app.flushLogs();
 
-  const fastify = app.getHttpAdapter().getInstance();
-  fastify.addHook('onRequest', (request, reply, done) => {
-    reply.header('x-request-id', request.id);
-    done();
-  });
-
-  await app.register(helmet, {
+  const securityHeaders = staticSecurityHeaders({
     // Swagger UI needs inline styles and scripts; everything else is JSON.
     contentSecurityPolicy: {
       directives: {
@@ -70,6 +64,13 @@ export async function createApp(
     },
     crossOriginResourcePolicy: { policy: 'cross-origin' },
   });
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', (request, reply, done) => {
+    reply.headers(securityHeaders);
+    reply.header('x-request-id', request.id);
+    done();
+  });
+
   await app.register(compress, {
     threshold: 1024,
     encodings: ['br', 'gzip', 'deflate'],

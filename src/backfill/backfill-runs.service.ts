@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 
-import { exclusiveEnd, parseTimeParam } from '../bars/time-params';
 import { InvalidInputError, NotFoundError } from '../common/domain-error';
+import { exclusiveEnd, parseTimeParam } from '../common/time-params';
 import { GapsService } from '../quality/gaps.service';
 import type { BackfillRequest, PlannedSeries } from './backfill-planner';
 import { BackfillRunner, StartOptions } from './backfill-runner.service';

@@ -1,7 +1,7 @@
 import { InvalidInputError } from '../common/domain-error';
+import { parseTimeParam } from '../common/time-params';
 import { decodeCursor, encodeCursor, fingerprint } from './bar-cursor';
 import { microsToIso } from './bar-query.resolver';
-import { parseTimeParam } from './time-params';
 
 describe('bar cursor', () => {
   const print = fingerprint(['AAPL', '1m', 'asc']);

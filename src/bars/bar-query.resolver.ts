@@ -2,10 +2,10 @@ import { Injectable } from '@nestjs/common';
 
 import { Clock } from '../common/clock';
 import { FieldError, InvalidInputError } from '../common/domain-error';
+import { exclusiveEnd, parseTimeParam } from '../common/time-params';
 import { CursorPosition, decodeCursor, fingerprint } from './bar-cursor';
 import type { BarsSelection } from './bars-sql';
 import { BarsQueryDto } from './dto/bars-query.dto';
-import { exclusiveEnd, parseTimeParam } from './time-params';
 import { INTRADAY_TIMEFRAMES, Timeframe } from './timeframes';
 
 const DAY_MS = 86_400_000;

@@ -10,11 +10,11 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
+import { sendJsonWithEtag } from '../common/http-caching';
 import { BarsResponse, BarsService } from './bars.service';
 import { BarsQueryDto, LatestBarQueryDto, MultiBarsQueryDto } from './dto/bars-query.dto';
 import { BarsPageDto, LatestBarDto, MultiBarsPageDto } from './dto/bars-response.dto';
 import { EtagInterceptor } from './etag.interceptor';
-import { sendJsonWithEtag } from './http-caching';
 
 const SYMBOL_PARAM = {
   name: 'symbol',

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 
 import type { BaseTimeframe, ProviderBar } from '../backfill/providers/market-data-provider';
-import { parseTimeParam } from './time-params';
+import { parseTimeParam } from '../common/time-params';
 
 export const REQUIRED_COLUMNS = ['timestamp', 'open', 'high', 'low', 'close', 'volume'] as const;
 export const OPTIONAL_COLUMNS = ['vwap', 'trades'] as const;

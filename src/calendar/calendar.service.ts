@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 
 import { Injectable } from '@nestjs/common';
 
-import { parseTimeParam } from '../bars/time-params';
 import { Clock } from '../common/clock';
 import { InvalidInputError } from '../common/domain-error';
+import { parseTimeParam } from '../common/time-params';
 import { addDays, daysBetween } from '../quality/calendars/calendar-dates';
 import { CALENDAR_CODES, calendarByCode } from '../quality/calendars/calendar-for';
 import { ExchangeCalendar } from '../quality/calendars/exchange-calendar';

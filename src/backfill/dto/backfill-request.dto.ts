@@ -10,7 +10,7 @@ import {
   Validate,
 } from 'class-validator';
 
-import { TimeParamConstraint } from '../../bars/dto/time-param.constraint';
+import { TimeParamConstraint } from '../../common/time-param.constraint';
 import { SYMBOL_PATTERN, SYMBOL_RULE } from '../../symbols/symbol-format';
 import { BASE_TIMEFRAMES } from '../providers/market-data-provider';
 

@@ -2,8 +2,8 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, Validate } from 'class-validator';
 
+import { TimeParamConstraint } from '../../common/time-param.constraint';
 import { Timeframe, TIMEFRAMES } from '../timeframes';
-import { TimeParamConstraint } from './time-param.constraint';
 
 export const ADJUSTMENTS = ['raw', 'split', 'dividend', 'all'] as const;
 export const SESSIONS = ['all', 'regular', 'extended'] as const;

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Validate } from 'class-validator';
 
-import { TimeParamConstraint } from '../../bars/dto/time-param.constraint';
+import { TimeParamConstraint } from '../../common/time-param.constraint';
 
 export class CalendarQueryDto {
   @ApiPropertyOptional({

@@ -1,6 +1,6 @@
 import { ValidatorConstraint, ValidatorConstraintInterface } from 'class-validator';
 
-import { isTimeParam } from '../time-params';
+import { isTimeParam } from './time-params';
 
 @ValidatorConstraint({ name: 'timeParam' })
 export class TimeParamConstraint implements ValidatorConstraintInterface {

@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 
 import { insertSymbols } from '../../factories/symbols';
 import { FakePolygon, startFakePolygon } from '../../fake-polygon/fake-polygon.server';
+import { fakePolygonEnv } from '../../fake-polygon/fake-polygon-env';
 import { cleanEnv, ROOT } from '../../support/spawn-process';
 import { createTestDatabase, dropTestDatabase } from '../../support/test-database';
 
@@ -86,9 +87,7 @@ describe('backfill CLI killed mid-run', () => {
   beforeAll(async () => {
     fake = await startFakePolygon({ pageSize: 300 });
     env = {
-      POLYGON_API_KEY: fake.key,
-      POLYGON_BASE_URL: fake.url,
-      POLYGON_REQUESTS_PER_MINUTE: '100000',
+      ...fakePolygonEnv(fake),
       LOG_LEVEL: 'debug',
     };
     [crashedDb, cleanDb] = await Promise.all([createTestDatabase(), createTestDatabase()]);

@@ -1,6 +1,7 @@
 import { createApiKey } from '../../factories/api-keys';
 import { insertSymbols } from '../../factories/symbols';
 import { FakeFault, FakePolygon, startFakePolygon } from '../../fake-polygon/fake-polygon.server';
+import { fakePolygonEnv } from '../../fake-polygon/fake-polygon-env';
 import { startTestApp, TestApp } from '../../support/test-app';
 import { backfill, storedBars } from './backfill-helpers';
 
@@ -29,9 +30,7 @@ describe('backfill through upstream faults', () => {
     fake = await startFakePolygon({ pageSize: 15 });
     t = await startTestApp({
       env: {
-        POLYGON_API_KEY: fake.key,
-        POLYGON_BASE_URL: fake.url,
-        POLYGON_REQUESTS_PER_MINUTE: '100000',
+        ...fakePolygonEnv(fake),
         // Short timeouts and back-off keep the fault tests quick; the policy is the same.
         POLYGON_TIMEOUT_MS: '1500',
         POLYGON_MAX_RETRIES: '3',

@@ -3,6 +3,7 @@ import request from 'supertest';
 import { createApiKey } from '../../factories/api-keys';
 import { insertSymbols } from '../../factories/symbols';
 import { FakePolygon, startFakePolygon } from '../../fake-polygon/fake-polygon.server';
+import { fakePolygonEnv } from '../../fake-polygon/fake-polygon-env';
 import { startTestApp, TestApp } from '../../support/test-app';
 import { backfill, storedBars } from './backfill-helpers';
 
@@ -23,11 +24,7 @@ describe('backfill runs through the admin API', () => {
       },
     });
     t = await startTestApp({
-      env: {
-        POLYGON_API_KEY: fake.key,
-        POLYGON_BASE_URL: fake.url,
-        POLYGON_REQUESTS_PER_MINUTE: '100000',
-      },
+      env: fakePolygonEnv(fake),
     });
     admin = (await createApiKey(t.dataSource, { scopes: ['admin'] })).key;
     await insertSymbols(t.dataSource, [

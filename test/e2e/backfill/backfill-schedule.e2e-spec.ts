@@ -7,6 +7,7 @@ import {
 import { createApiKey } from '../../factories/api-keys';
 import { insertSymbols } from '../../factories/symbols';
 import { FakePolygon, startFakePolygon } from '../../fake-polygon/fake-polygon.server';
+import { fakePolygonEnv } from '../../fake-polygon/fake-polygon-env';
 import { startTestApp, TestApp } from '../../support/test-app';
 import { waitForRun } from './backfill-helpers';
 
@@ -26,11 +27,7 @@ describe('scheduled backfill', () => {
 
   beforeAll(async () => {
     fake = await startFakePolygon({ pageSize: 50 });
-    env = {
-      POLYGON_API_KEY: fake.key,
-      POLYGON_BASE_URL: fake.url,
-      POLYGON_REQUESTS_PER_MINUTE: '100000',
-    };
+    env = fakePolygonEnv(fake);
     a = await startTestApp({ env });
     b = await startTestApp({ env, databaseUrl: a.databaseUrl });
     await insertSymbols(a.dataSource, [

@@ -238,7 +238,8 @@ function postgresUserIds(): { uid: number; gid: number } {
 
 /**
  * As root, PostgreSQL runs as the `postgres` OS user: create it when missing, make every parent
- * of the data directory traversable and hand the data directory to it.
+ * of the data directory and of the binaries traversable (a checkout under a 0700 directory, as
+ * `mktemp -d` makes, would otherwise hide them), and hand the data directory to it.
  */
 function handOverToPostgresUser(dataDir: string): { uid: number; gid: number } {
   try {
@@ -250,13 +251,19 @@ function handOverToPostgresUser(dataDir: string): { uid: number; gid: number } {
   }
   const owner = postgresUserIds();
   const resolved = path.resolve(dataDir);
-  for (let dir = path.dirname(resolved); dir !== path.dirname(dir); dir = path.dirname(dir)) {
-    const mode = fs.statSync(dir).mode;
-    if ((mode & 0o001) === 0) fs.chmodSync(dir, mode | 0o001);
-  }
+  makeParentsTraversable(resolved);
+  makeParentsTraversable(binary('initdb'));
   // Only a directory not yet handed over needs the (per-file) recursive chown.
   if (fs.statSync(resolved).uid !== owner.uid) chownRecursive(resolved, owner.uid, owner.gid);
   return owner;
+}
+
+/** Adds search (x) permission for others to every parent directory of `target`. */
+function makeParentsTraversable(target: string): void {
+  for (let dir = path.dirname(target); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    const mode = fs.statSync(dir).mode;
+    if ((mode & 0o001) === 0) fs.chmodSync(dir, mode | 0o001);
+  }
 }
 
 function chownRecursive(target: string, uid: number, gid: number): void {

@@ -25,9 +25,50 @@ function cpuMs(pid) {
   }
 }
 
-async function measure({ url, pid, paths, connections, duration }) {
+/** The process ids of a process's children (PostgreSQL's backends under its postmaster). */
+function childPids(parent) {
+  const pids = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const fields = fs.readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1].split(' ');
+      if (Number(fields[1]) === parent) pids.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
+}
+
+/**
+ * CPU used so far by a PostgreSQL server: the postmaster, its live children (backends, walwriter,
+ * …) and the children it has already reaped (cutime/cstime), in ms.
+ */
+function postgresCpuMs(postmasterPid) {
+  try {
+    const fields = fs.readFileSync(`/proc/${postmasterPid}/stat`, 'utf8').split(') ')[1].split(' ');
+    const own = fields.slice(11, 15).reduce((sum, value) => sum + Number(value), 0) * 10;
+    return childPids(postmasterPid).reduce((sum, pid) => sum + (cpuMs(pid) ?? 0), own);
+  } catch {
+    return null;
+  }
+}
+
+/** The postmaster of the server a pg client is connected to (parent of its backend). */
+async function postmasterPidOf(client) {
+  const { rows } = await client.query('SELECT pg_backend_pid() AS pid');
+  try {
+    const stat = fs.readFileSync(`/proc/${rows[0].pid}/stat`, 'utf8');
+    return Number(stat.split(') ')[1].split(' ')[1]);
+  } catch {
+    return null; // a server on another host (or in a container): no PostgreSQL CPU column
+  }
+}
+
+async function measure({ url, pid, paths, connections, duration, postmasterPid }) {
   let i = 0;
   const cpuBefore = cpuMs(pid);
+  const pgCpuBefore = postmasterPid ? postgresCpuMs(postmasterPid) : null;
   let peak = 0;
   const sampler = setInterval(() => {
     peak = Math.max(peak, rssMb(pid) ?? 0);
@@ -41,6 +82,7 @@ async function measure({ url, pid, paths, connections, duration }) {
       requests: [{ setupRequest: (req) => ({ ...req, path: paths[i++ % paths.length] }) }],
     });
     const cpu = cpuMs(pid) - cpuBefore;
+    const pgCpu = pgCpuBefore === null ? null : postgresCpuMs(postmasterPid) - pgCpuBefore;
     return {
       requestsPerSecond: Math.round(result.requests.average),
       // Server CPU per request: what the server itself spends, independent of how much CPU the
@@ -48,6 +90,11 @@ async function measure({ url, pid, paths, connections, duration }) {
       cpuMsPerRequest: result.requests.total
         ? Math.round((cpu / result.requests.total) * 1000) / 1000
         : null,
+      // PostgreSQL's CPU per request: how heavy the statement is (the same server serves all).
+      pgCpuMsPerRequest:
+        pgCpu !== null && result.requests.total
+          ? Math.round((pgCpu / result.requests.total) * 1000) / 1000
+          : null,
       p50Ms: result.latency.p50,
       p99Ms: result.latency.p99,
       requests: result.requests.total,
@@ -60,4 +107,4 @@ async function measure({ url, pid, paths, connections, duration }) {
   }
 }
 
-module.exports = { measure, rssMb, cpuMs };
+module.exports = { measure, rssMb, cpuMs, postmasterPidOf };

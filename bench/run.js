@@ -21,7 +21,7 @@ const path = require('node:path');
 const { Client } = require('pg');
 
 const { loadDataset, targets, CSV_SYMBOL } = require('./dataset');
-const { measure, rssMb } = require('./read-scenarios');
+const { measure, postmasterPidOf, rssMb } = require('./read-scenarios');
 
 const ROOT = path.resolve(__dirname, '..');
 const DURATION = Number(process.env.BENCH_DURATION ?? 5);
@@ -182,6 +182,7 @@ async function main() {
     const uncached = await ourServer('ours (no cache)', databaseUrl, 0);
     const client = new Client({ connectionString: databaseUrl });
     await client.connect();
+    const postmasterPid = await postmasterPidOf(client);
     if (reuse) {
       const { rows } = await client.query(`SELECT count(*)::int AS n FROM bars`);
       result.dataset = { bars: rows[0].n, reused: true };
@@ -223,10 +224,11 @@ async function main() {
             paths,
             connections,
             duration: DURATION,
+            postmasterPid,
           });
           result.runs.push({ scenario, label, connections, server: server.name, ...m });
           log(
-            `${label.padEnd(26)} c=${String(connections).padEnd(3)} ${server.name.padEnd(24)} ${String(m.requestsPerSecond).padStart(7)} req/s  p50 ${m.p50Ms} ms  p99 ${m.p99Ms} ms  rss ${m.peakRssMb} MB  cpu ${m.cpuMsPerRequest} ms/req${m.errors ? `  ERRORS ${m.errors}` : ''}`,
+            `${label.padEnd(26)} c=${String(connections).padEnd(3)} ${server.name.padEnd(24)} ${String(m.requestsPerSecond).padStart(7)} req/s  p50 ${m.p50Ms} ms  p99 ${m.p99Ms} ms  rss ${m.peakRssMb} MB  cpu ${m.cpuMsPerRequest} ms/req  pg ${m.pgCpuMsPerRequest} ms/req${m.errors ? `  ERRORS ${m.errors}` : ''}`,
           );
         }
       }
@@ -264,7 +266,7 @@ function finish(result) {
 
 function printTable(result) {
   log(
-    '\nscenario                   conns  server                     req/s    p50   p99   ×(a)  ×(b)  cpu ms/req  rss MB',
+    '\nscenario                   conns  server                     req/s    p50   p99   ×(a)  ×(b)  cpu ms/req  pg ms/req  rss MB',
   );
   for (const run of result.runs) {
     const peer = (name) =>
@@ -278,7 +280,7 @@ function printTable(result) {
     run.ratioVsA = ours ? Number(ratio('ref (a) JSON.stringify')) : undefined;
     run.ratioVsB = ours ? Number(ratio('ref (b) PG builds JSON')) : undefined;
     log(
-      `${run.label.padEnd(27)}${String(run.connections).padEnd(7)}${run.server.padEnd(25)}${String(run.requestsPerSecond).padStart(7)} ${String(run.p50Ms).padStart(6)}${String(run.p99Ms).padStart(6)}  ${ratio('ref (a) JSON.stringify').padStart(5)} ${ratio('ref (b) PG builds JSON').padStart(5)}  ${String(run.cpuMsPerRequest).padStart(10)}  ${run.peakRssMb}`,
+      `${run.label.padEnd(27)}${String(run.connections).padEnd(7)}${run.server.padEnd(25)}${String(run.requestsPerSecond).padStart(7)} ${String(run.p50Ms).padStart(6)}${String(run.p99Ms).padStart(6)}  ${ratio('ref (a) JSON.stringify').padStart(5)} ${ratio('ref (b) PG builds JSON').padStart(5)}  ${String(run.cpuMsPerRequest).padStart(10)} ${String(run.pgCpuMsPerRequest).padStart(10)}  ${run.peakRssMb}`,
     );
   }
   log(`\npeak RSS (VmHWM, MB): ${JSON.stringify(result.peakRssMb)}`);

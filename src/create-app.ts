@@ -8,6 +8,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { Logger } from 'nestjs-pino';
 
 import { AppModule } from './app.module';
+import { HistoricalFastLane } from './bars/historical-fast-lane';
 import { ProblemDetailsFilter } from './common/problem-details.filter';
 import { requestIdFor } from './common/request-id';
 import { staticSecurityHeaders } from './common/security-headers';
@@ -84,6 +85,9 @@ export async function createApp(
     allowedHeaders: ['Content-Type', 'X-API-Key', 'X-Request-Id', 'If-None-Match'],
   });
 
+  // The hot bar route skips Nest's per-request pipeline for plainly valid queries; installed
+  // before app.init() registers the routes (see HistoricalFastLane).
+  app.get(HistoricalFastLane).install(fastify);
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.useGlobalPipes(createValidationPipe());
   setUpSwagger(app, config);

@@ -42,21 +42,31 @@ export class ApiKeyGuard implements CanActivate {
     if (context.getType() !== 'http') return true;
     const request = context.switchToHttp().getRequest<WarehouseRequest>();
     const reply = context.switchToHttp().getResponse<FastifyReply>();
-    const path = (request.url ?? '/').split('?')[0];
-    if (PROBE_PATHS.has(path)) return true;
-    const limited = path === '/api' || path.startsWith('/api/');
     const required =
       this.reflector.getAllAndOverride<ApiScope[] | undefined>(REQUIRED_SCOPES, [
         context.getHandler(),
         context.getClass(),
       ]) ?? [];
+    await this.admit(request, reply, required);
+    return true;
+  }
+
+  /**
+   * Authentication, rate limit and scope check of one request: returns when it may proceed,
+   * throws the 401/403/429 otherwise. `canActivate` calls it for every Nest route; the bar fast
+   * lane (served outside Nest's pipeline) calls it directly, so both get the same rules.
+   */
+  async admit(request: WarehouseRequest, reply: FastifyReply, required: ApiScope[]): Promise<void> {
+    const path = (request.url ?? '/').split('?')[0];
+    if (PROBE_PATHS.has(path)) return;
+    const limited = path === '/api' || path.startsWith('/api/');
 
     const header = request.headers['x-api-key'];
     const presented = Array.isArray(header) ? header[0] : header;
     if (presented === undefined) {
       if (limited) this.limit(reply, this.limiter.anonymous, request.ip);
       if (required.length > 0) throw new UnauthorizedError();
-      return true;
+      return;
     }
 
     // Guessing is slowed on every route, not only under /api: a client that keeps failing is
@@ -85,7 +95,6 @@ export class ApiKeyGuard implements CanActivate {
       });
       throw new ForbiddenError(`This API key lacks the ${required.join(', ')} scope needed here.`);
     }
-    return true;
   }
 
   private limit(reply: FastifyReply, policy: RateLimiter['anonymous'], client: string): void {

@@ -25,8 +25,10 @@ import { LastUsedTracker } from './last-used.tracker';
     AuditRepository,
     AuditService,
     LastUsedTracker,
-    { provide: APP_GUARD, useClass: ApiKeyGuard },
+    ApiKeyGuard,
+    { provide: APP_GUARD, useExisting: ApiKeyGuard },
   ],
-  exports: [ApiKeysService, AuditService],
+  // ApiKeyGuard is exported for routes served outside Nest's pipeline (the bar fast lane).
+  exports: [ApiKeysService, AuditService, ApiKeyGuard],
 })
 export class ApiKeysModule {}

@@ -123,7 +123,9 @@ function barJsonSql(includeQuality: boolean): string {
     || ',"trades":' || coalesce(r.trades::text, 'null')${quality} || '}'`;
 }
 
-const MICROS = `(extract(epoch FROM r.bucket) * 1000000)::bigint::text`;
+/** Exact epoch microseconds of a bucket, as text (for cursors). Computed once per page. */
+const micros = (column: string): string =>
+  `(extract(epoch FROM ${column}) * 1000000)::bigint::text`;
 
 /**
  * Single symbol, JSON: one row `{ tz, n, more, last_micros, body }`, or no row when the symbol
@@ -138,12 +140,14 @@ export function singleJsonSql(sel: BarsSelection): BuiltSql {
   // The rows subquery returns at most limit + 1 rows in page order. Aggregating them into arrays
   // and slicing the first `limit` is ~35% cheaper in PostgreSQL than numbering them with a window
   // function and filtering each aggregate (measured on 1- and 1,000-bar pages).
-  const sql = `SELECT s.time_zone AS tz, pg.n, pg.more, pg.last_micros, pg.body
+  // Only the page's last bucket needs its microseconds (numeric arithmetic): aggregate the raw
+  // buckets and convert one, not every row (~1.5 ms less per 1,000-bar page).
+  const sql = `SELECT s.time_zone AS tz, pg.n, pg.more, ${micros('pg.last')} AS last_micros, pg.body
     FROM symbols s
     CROSS JOIN LATERAL (
       SELECT least(count(*), ${limit})::int AS n,
              count(*) > ${limit} AS more,
-             (array_agg(${MICROS} ORDER BY r.bucket ${dir}))[least(count(*), ${limit})] AS last_micros,
+             (array_agg(r.bucket ORDER BY r.bucket ${dir}))[least(count(*), ${limit})] AS last,
              array_to_string(
                (array_agg(${barJsonSql(sel.includeQuality)} ORDER BY r.bucket ${dir}))[1:${limit}],
                ',') AS body
@@ -165,12 +169,12 @@ export function multiJsonSql(sel: BarsSelection): BuiltSql {
   const dir = sel.sort === 'desc' ? 'DESC' : 'ASC';
   const sql = `WITH page AS (
       SELECT row_number() OVER (ORDER BY r.symbol, r.bucket ${dir}) AS rn, r.symbol,
-             ${MICROS} AS micros, ${barJsonSql(sel.includeQuality)} AS j
+             r.bucket, ${barJsonSql(sel.includeQuality)} AS j
       FROM (${rows}) r
     )
     SELECT (SELECT count(*) FROM page WHERE rn <= ${limit})::int AS n,
            (SELECT count(*) FROM page) > ${limit} AS more,
-           (SELECT micros FROM page WHERE rn = ${limit}) AS last_micros,
+           (SELECT ${micros('bucket')} FROM page WHERE rn = ${limit}) AS last_micros,
            (SELECT symbol FROM page WHERE rn = ${limit}) AS last_symbol,
            (SELECT array_agg(DISTINCT symbol) FROM page WHERE rn <= ${limit}) AS present,
            (SELECT string_agg('"' || t.symbol || '":[' || t.rows || ']', ',' ORDER BY t.symbol)

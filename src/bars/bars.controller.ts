@@ -10,11 +10,11 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
-import { sendJsonWithEtag } from '../common/http-caching';
-import { BarsResponse, BarsService } from './bars.service';
+import { BarsService } from './bars.service';
 import { BarsQueryDto, LatestBarQueryDto, MultiBarsQueryDto } from './dto/bars-query.dto';
 import { BarsPageDto, LatestBarDto, MultiBarsPageDto } from './dto/bars-response.dto';
 import { EtagInterceptor } from './etag.interceptor';
+import { sendBarsResponse } from './send-bars-response';
 
 const SYMBOL_PARAM = {
   name: 'symbol',
@@ -38,7 +38,7 @@ export class BarsController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    send(request, reply, await this.bars.getMultiBars(query, accept));
+    sendBarsResponse(request, reply, await this.bars.getMultiBars(query, accept));
   }
 
   @Get(':symbol/latest')
@@ -53,6 +53,10 @@ export class BarsController {
     return this.bars.getLatest(symbol, query) as Promise<LatestBarDto>;
   }
 
+  /**
+   * Served by HistoricalFastLane for plainly valid queries (the hot path, outside Nest's
+   * pipeline); this handler serves the rest and is what the API documentation describes.
+   */
   @Get(':symbol')
   @ApiParam(SYMBOL_PARAM)
   @ApiProduces('application/json', 'text/csv')
@@ -69,19 +73,6 @@ export class BarsController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    send(request, reply, await this.bars.getBars(symbol, query, accept));
+    sendBarsResponse(request, reply, await this.bars.getBars(symbol, query, accept));
   }
-}
-
-function send(request: FastifyRequest, reply: FastifyReply, response: BarsResponse): void {
-  if (response.kind === 'json') {
-    sendJsonWithEtag(request, reply, response);
-    return;
-  }
-  reply
-    .header('content-type', 'text/csv; charset=utf-8')
-    .header('content-disposition', `inline; filename="${response.filename}"`)
-    .header('cache-control', response.cacheControl)
-    .header('vary', 'Accept, Accept-Encoding')
-    .send(response.stream);
 }

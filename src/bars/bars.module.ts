@@ -7,11 +7,20 @@ import { BarsRepository } from './bars.repository';
 import { BarsService } from './bars.service';
 import { BarsCache } from './bars-cache';
 import { BarsChangeListener } from './bars-change.listener';
+import { HistoricalFastLane } from './historical-fast-lane';
 
 /** Bar reads: the historical endpoints, on-the-fly aggregation, cursors, CSV, the read cache. */
 @Module({
   controllers: [BarsController],
-  providers: [Clock, BarQueryResolver, BarsCache, BarsChangeListener, BarsRepository, BarsService],
-  exports: [BarsCache, BarsService],
+  providers: [
+    Clock,
+    BarQueryResolver,
+    BarsCache,
+    BarsChangeListener,
+    BarsRepository,
+    BarsService,
+    HistoricalFastLane,
+  ],
+  exports: [BarsCache, BarsService, HistoricalFastLane],
 })
 export class BarsModule {}

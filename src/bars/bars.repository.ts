@@ -1,13 +1,11 @@
-import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 
 import { Injectable } from '@nestjs/common';
-import type { Pool, PoolClient } from 'pg';
+import type { PoolClient } from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
-import { DataSource } from 'typeorm';
-import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 
 import type { BaseTimeframe } from '../backfill/providers/market-data-provider';
+import { ReadPool } from '../database/read-pool';
 import { timed } from '../metrics/instruments';
 import { BarsSelection, multiJsonSql, singleCsvCopySql, singleJsonSql } from './bars-sql';
 
@@ -30,17 +28,18 @@ export interface MultiBarsPageRow extends BarsPageRow {
  * All SQL of bar reads. This is the hot path, so it bypasses the ORM on purpose: one
  * parameterised statement per request, PostgreSQL builds the JSON text of the bars, and Node
  * forwards that text without parsing or re-serialising a single row (see docs/PERFORMANCE.md).
+ * Everything here runs on the read pool: read-only sessions that keep generic plans.
  */
 @Injectable()
 export class BarsRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly reads: ReadPool) {}
 
   /** The page, or undefined when the symbol is unknown. */
   async findBarsPage(selection: BarsSelection): Promise<BarsPageRow | undefined> {
     const { sql, params } = singleJsonSql(selection);
     const rows = await timed(
       'BarsRepository.findBarsPage',
-      () => this.prepared<BarsPageRow>(sql, params),
+      () => this.reads.prepared<BarsPageRow>(sql, params),
       params,
     );
     return rows[0];
@@ -50,7 +49,7 @@ export class BarsRepository {
     const { sql, params } = multiJsonSql(selection);
     const rows = await timed(
       'BarsRepository.findMultiSymbolPage',
-      () => this.prepared<MultiBarsPageRow>(sql, params),
+      () => this.reads.prepared<MultiBarsPageRow>(sql, params),
       params,
     );
     return rows[0];
@@ -58,7 +57,10 @@ export class BarsRepository {
 
   async findKnownSymbols(symbols: string[]): Promise<string[]> {
     const rows: { symbol: string }[] = await timed('BarsRepository.findKnownSymbols', () =>
-      this.dataSource.query(`SELECT symbol FROM symbols WHERE symbol = ANY($1::text[])`, [symbols]),
+      this.reads.query<{ symbol: string }>(
+        `SELECT symbol FROM symbols WHERE symbol = ANY($1::text[])`,
+        [symbols],
+      ),
     );
     return rows.map((row) => row.symbol);
   }
@@ -69,7 +71,7 @@ export class BarsRepository {
     timeframe: BaseTimeframe,
   ): Promise<{ known: boolean; lastBarAt: Date | null }> {
     const rows: { last: Date | null }[] = await timed('BarsRepository.findLastBarTime', () =>
-      this.dataSource.query(
+      this.reads.query<{ last: Date | null }>(
         `SELECT (SELECT b.ts FROM bars b WHERE b.symbol = s.symbol AND b.timeframe = $2
                   ORDER BY b.ts DESC LIMIT 1) AS last
            FROM symbols s WHERE s.symbol = $1`,
@@ -82,21 +84,6 @@ export class BarsRepository {
   }
 
   /**
-   * Runs a statement as a named prepared statement on the pool: each connection parses and plans
-   * each of the few dozen query shapes once instead of on every request (planning costs about as
-   * much as executing a small page). The name is derived from the text, so it is stable.
-   */
-  private async prepared<T>(sql: string, params: string[]): Promise<T[]> {
-    const name = `mdw_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`;
-    const result = await this.pool().query({ name, text: sql, values: params });
-    return result.rows as T[];
-  }
-
-  private pool(): Pool {
-    return (this.dataSource.driver as PostgresDriver).master as Pool;
-  }
-
-  /**
    * Streams CSV straight out of PostgreSQL with COPY: constant memory however long the history.
    * The connection is checked out of the pool for the stream's life and returned when it ends;
    * when the client goes away mid-stream it is destroyed instead (a half-read COPY leaves the
@@ -104,7 +91,7 @@ export class BarsRepository {
    */
   async streamBarsCsv(selection: BarsSelection): Promise<Readable> {
     const { sql, params } = singleCsvCopySql(selection);
-    const client: PoolClient = await this.pool().connect();
+    const client: PoolClient = await this.reads.connect();
     let released = false;
     const release = (error?: Error): void => {
       if (released) return;

@@ -35,74 +35,82 @@ const FASTIFY_CLIENT_ERRORS: Record<string, { status: number; code: string; deta
  */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
-  private readonly logger = new Logger('Errors');
-
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const request = http.getRequest<FastifyRequest>();
-    const reply = http.getResponse<FastifyReply>();
-    const body = this.toProblem(exception, request);
-    if (body.status >= 500) {
-      this.logger.error(
-        { err: exception, requestId: body.requestId },
-        `unhandled error on ${request.method} ${request.routeOptions?.url ?? 'unknown route'}`,
-      );
-    }
-    if (exception instanceof DomainError && exception.headers) {
-      for (const [name, value] of Object.entries(exception.headers)) reply.header(name, value);
-    }
-    if (reply.sent) return;
-    reply
-      .status(body.status)
-      .header('content-type', PROBLEM_CONTENT_TYPE)
-      .send(JSON.stringify(body));
+    replyWithProblem(
+      exception,
+      http.getRequest<FastifyRequest>(),
+      http.getResponse<FastifyReply>(),
+    );
   }
+}
 
-  toProblem(exception: unknown, request: FastifyRequest): ProblemDetails {
-    const instance = (request.url ?? '/').split('?')[0];
-    const requestId = String(request.id ?? '');
-    if (exception instanceof DomainError) {
-      const status = exception.status;
-      // A 503 is a deliberate, safe message (not ready); other 5xx never echo internals.
-      const detail =
-        status >= 500 && status !== 503 ? serverErrorDetail(status) : exception.message;
-      const body = problem(status, exception.code, detail, instance, requestId, exception.errors);
-      return exception.extensions ? { ...exception.extensions, ...body } : body;
-    }
-    if (exception instanceof HttpException) {
-      const status = exception.getStatus();
-      if (status === 404) {
-        return problem(
-          404,
-          'not-found',
-          `There is no ${request.method} ${instance} endpoint.`,
-          instance,
-          requestId,
-        );
-      }
-      if (status >= 500)
-        return problem(status, 'server-error', serverErrorDetail(status), instance, requestId);
-      const { detail, errors } = describeHttpException(exception);
-      return problem(status, codeForStatus(status), detail, instance, requestId, errors);
-    }
-    const fastifyCode = (exception as { code?: string })?.code;
-    const known = fastifyCode ? FASTIFY_CLIENT_ERRORS[fastifyCode] : undefined;
-    if (known) return problem(known.status, known.code, known.detail, instance, requestId);
-    const statusCode = (exception as { statusCode?: number })?.statusCode;
-    if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
-      // Fastify client errors such as malformed JSON bodies.
+const logger = new Logger('Errors');
+
+/**
+ * Answers a request with the problem+json of an error: what the global filter does, callable by
+ * routes served outside Nest's pipeline (the bar fast lane) so their errors look the same.
+ */
+export function replyWithProblem(
+  exception: unknown,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  const body = toProblem(exception, request);
+  if (body.status >= 500) {
+    logger.error(
+      { err: exception, requestId: body.requestId },
+      `unhandled error on ${request.method} ${request.routeOptions?.url ?? 'unknown route'}`,
+    );
+  }
+  if (exception instanceof DomainError && exception.headers) {
+    for (const [name, value] of Object.entries(exception.headers)) reply.header(name, value);
+  }
+  if (reply.sent) return;
+  reply.status(body.status).header('content-type', PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
+}
+
+export function toProblem(exception: unknown, request: FastifyRequest): ProblemDetails {
+  const instance = (request.url ?? '/').split('?')[0];
+  const requestId = String(request.id ?? '');
+  if (exception instanceof DomainError) {
+    const status = exception.status;
+    // A 503 is a deliberate, safe message (not ready); other 5xx never echo internals.
+    const detail = status >= 500 && status !== 503 ? serverErrorDetail(status) : exception.message;
+    const body = problem(status, exception.code, detail, instance, requestId, exception.errors);
+    return exception.extensions ? { ...exception.extensions, ...body } : body;
+  }
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    if (status === 404) {
       return problem(
-        statusCode,
-        codeForStatus(statusCode),
-        statusCode === 400
-          ? 'The request body is not valid JSON.'
-          : 'The request was not accepted.',
+        404,
+        'not-found',
+        `There is no ${request.method} ${instance} endpoint.`,
         instance,
         requestId,
       );
     }
-    return problem(500, 'server-error', serverErrorDetail(500), instance, requestId);
+    if (status >= 500)
+      return problem(status, 'server-error', serverErrorDetail(status), instance, requestId);
+    const { detail, errors } = describeHttpException(exception);
+    return problem(status, codeForStatus(status), detail, instance, requestId, errors);
   }
+  const fastifyCode = (exception as { code?: string })?.code;
+  const known = fastifyCode ? FASTIFY_CLIENT_ERRORS[fastifyCode] : undefined;
+  if (known) return problem(known.status, known.code, known.detail, instance, requestId);
+  const statusCode = (exception as { statusCode?: number })?.statusCode;
+  if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
+    // Fastify client errors such as malformed JSON bodies.
+    return problem(
+      statusCode,
+      codeForStatus(statusCode),
+      statusCode === 400 ? 'The request body is not valid JSON.' : 'The request was not accepted.',
+      instance,
+      requestId,
+    );
+  }
+  return problem(500, 'server-error', serverErrorDetail(500), instance, requestId);
 }
 
 function serverErrorDetail(status: number): string {

@@ -29,6 +29,8 @@ export class AppConfig {
     readonly url: string | undefined;
     readonly dataDir: string;
     readonly poolSize: number;
+    /** Connections of the bar-read pool (the hot path), besides `poolSize`. */
+    readonly readPoolSize: number;
     readonly runMigrations: boolean;
     readonly slowQueryMs: number;
   };
@@ -86,6 +88,7 @@ export class AppConfig {
         url: postgresUrl(env, 'DATABASE_URL'),
         dataDir: path.resolve(cwd, stringWithDefault(env, 'DATA_DIR', './.data')),
         poolSize: integer(env, 'DATABASE_POOL_SIZE', { default: 10, min: 1, max: 200 }),
+        readPoolSize: integer(env, 'DATABASE_READ_POOL_SIZE', { default: 10, min: 1, max: 200 }),
         runMigrations: boolean(env, 'DATABASE_MIGRATE_ON_START', true),
         slowQueryMs: integer(env, 'SLOW_QUERY_MS', { default: 500, min: 1, max: 600_000 }),
       },

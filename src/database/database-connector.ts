@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { buildDataSource, runMigrationsLocked } from './data-source';
 import { EmbeddedPostgresServer } from './embedded-postgres.server';
+import { ReadPool } from './read-pool';
 
 /**
  * Owns the connection's life: resolves where the database is (DATABASE_URL, or the embedded
@@ -14,11 +15,14 @@ export class DatabaseConnector {
   private readonly logger = new Logger('Database');
   private embedded: EmbeddedPostgresServer | undefined;
   private dataSource: DataSource | undefined;
+  private url: string | undefined;
+  private readPool: ReadPool | undefined;
 
   constructor(private readonly config: AppConfig) {}
 
   async connect(options: { migrate: boolean }): Promise<DataSource> {
     const url = await this.resolveUrl();
+    this.url = url;
     const dataSource = buildDataSource(url, this.config);
     await dataSource.initialize();
     this.dataSource = dataSource;
@@ -29,7 +33,16 @@ export class DatabaseConnector {
     return dataSource;
   }
 
+  /** The bar-read pool on the same database (opened after `connect`; connects lazily). */
+  openReadPool(): ReadPool {
+    if (!this.url) throw new Error('openReadPool() called before connect()');
+    this.readPool ??= new ReadPool(this.url, this.config.database.readPoolSize);
+    return this.readPool;
+  }
+
   async close(): Promise<void> {
+    await this.readPool?.end();
+    this.readPool = undefined;
     if (this.dataSource?.isInitialized) await this.dataSource.destroy();
     this.dataSource = undefined;
     if (this.embedded) {

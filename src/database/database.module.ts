@@ -3,10 +3,12 @@ import { DataSource } from 'typeorm';
 
 import { AppConfig } from '../config/app-config';
 import { DatabaseConnector } from './database-connector';
+import { ReadPool } from './read-pool';
 
 /**
- * Provides the TypeORM DataSource (a `pg` pool) to every module. Repositories use it for SQL;
- * there is no ORM synchronisation anywhere, only migrations.
+ * Provides the TypeORM DataSource (a `pg` pool) to every module, and the separate read pool of
+ * the bar hot path (ReadPool). Repositories use them for SQL; there is no ORM synchronisation
+ * anywhere, only migrations.
  */
 @Global()
 @Module({
@@ -22,8 +24,14 @@ import { DatabaseConnector } from './database-connector';
         connector.connect({ migrate: config.database.runMigrations }),
       inject: [DatabaseConnector, AppConfig],
     },
+    {
+      provide: ReadPool,
+      // After the DataSource: the database is resolved (and an embedded one running) by then.
+      useFactory: (connector: DatabaseConnector) => connector.openReadPool(),
+      inject: [DatabaseConnector, DataSource],
+    },
   ],
-  exports: [DataSource],
+  exports: [DataSource, ReadPool],
 })
 export class DatabaseModule implements OnApplicationShutdown {
   constructor(@Inject(DatabaseConnector) private readonly connector: DatabaseConnector) {}

@@ -14,7 +14,8 @@ import { Pool, PoolClient } from 'pg';
  *   plan; forcing it halved PostgreSQL's CPU per 1-bar request (docs/PERFORMANCE.md).
  * - `default_transaction_read_only=on`: this pool only reads; a write through it fails.
  */
-const READ_SESSION_OPTIONS = '-c plan_cache_mode=force_generic_plan -c default_transaction_read_only=on';
+const READ_SESSION_OPTIONS =
+  '-c plan_cache_mode=force_generic_plan -c default_transaction_read_only=on';
 
 /**
  * The connection pool of the public read path (bars), separate from the TypeORM pool so its

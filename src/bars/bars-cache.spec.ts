@@ -6,11 +6,11 @@ const config = (ttl: string) => AppConfig.fromEnv({ CACHE_TTL_SECONDS: ttl });
 describe('BarsCache', () => {
   it('serves nothing until the change listener is connected', () => {
     const cache = new BarsCache(config('60'));
-    cache.set('k', { body: 'x', etag: 'e' });
+    cache.set('k', { body: Buffer.from('x'), etag: 'e' });
     expect(cache.get('k')).toBeUndefined();
     cache.setAvailable(true);
-    cache.set('k', { body: 'x', etag: 'e' });
-    expect(cache.get('k')).toEqual({ body: 'x', etag: 'e' });
+    cache.set('k', { body: Buffer.from('x'), etag: 'e' });
+    expect(cache.get('k')).toEqual({ body: Buffer.from('x'), etag: 'e' });
   });
 
   it('moves a series to a new generation on invalidation, leaving other series alone', () => {
@@ -28,7 +28,7 @@ describe('BarsCache', () => {
     const cache = new BarsCache(config('60'));
     cache.setAvailable(true);
     const before = cache.generation('AAPL', '1m');
-    cache.set('k', { body: 'x', etag: 'e' });
+    cache.set('k', { body: Buffer.from('x'), etag: 'e' });
     cache.setAvailable(false);
     cache.setAvailable(true);
     expect(cache.get('k')).toBeUndefined();
@@ -47,7 +47,7 @@ describe('BarsCache', () => {
   it('is off with a TTL of 0', () => {
     const cache = new BarsCache(config('0'));
     cache.setAvailable(true);
-    cache.set('k', { body: 'x', etag: 'e' });
+    cache.set('k', { body: Buffer.from('x'), etag: 'e' });
     expect(cache.enabled).toBe(false);
     expect(cache.get('k')).toBeUndefined();
   });

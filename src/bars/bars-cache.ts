@@ -7,7 +7,8 @@ import { AppConfig } from '../config/app-config';
 import { cacheRequests } from '../metrics/instruments';
 
 export interface CachedResponse {
-  body: string;
+  /** The JSON body, encoded (see jsonBody). */
+  body: Buffer;
   etag: string;
 }
 
@@ -101,6 +102,6 @@ export class BarsCache {
 }
 
 /** Weak validator: compression changes the bytes on the wire, not the representation. */
-export function etagOf(body: string): string {
+export function etagOf(body: string | Buffer): string {
   return `W/"${createHash('sha1').update(body).digest('base64url')}"`;
 }

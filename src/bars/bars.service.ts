@@ -10,6 +10,7 @@ import { BarQueryResolver, ResolvedQuery } from './bar-query.resolver';
 import { BarsRepository } from './bars.repository';
 import { BarsCache, CachedResponse, etagOf } from './bars-cache';
 import { BarsQueryDto, LatestBarQueryDto, MultiBarsQueryDto } from './dto/bars-query.dto';
+import { jsonBody } from './json-body';
 import { Timeframe, TIMEFRAME_SPECS } from './timeframes';
 
 export const MAX_SYMBOLS = 100;
@@ -63,10 +64,13 @@ export class BarsService {
     if (!page) throw new NotFoundError(`Unknown symbol ${symbol}.`);
     const next =
       page.more && page.last_micros ? this.cursorAfter(resolved, page.last_micros) : null;
-    const body =
+    const body = jsonBody([
       `{"symbol":"${symbol}","timeframe":"${resolved.selection.timeframe}",` +
-      `"start":"${resolved.selection.startIso}","end":"${new Date(resolved.endExclusiveMs - 1).toISOString()}",` +
-      `"count":${page.n},"bars":[${page.body ?? ''}],"nextCursor":${next ? `"${next}"` : 'null'}}`;
+        `"start":"${resolved.selection.startIso}","end":"${new Date(resolved.endExclusiveMs - 1).toISOString()}",` +
+        `"count":${page.n},"bars":[`,
+      page.body ?? '',
+      `],"nextCursor":${next ? `"${next}"` : 'null'}}`,
+    ]);
     const response = { body, etag: etagOf(body) };
     this.cache.set(key, response);
     return { kind: 'json', cacheControl, ...response };
@@ -100,11 +104,14 @@ export class BarsService {
     // Every requested symbol is a key, with [] when this page holds none of its bars.
     const present = new Set(page.present ?? []);
     const empty = symbols.filter((s) => !present.has(s)).map((s) => `"${s}":[]`);
-    const bars = [page.body, ...empty].filter(Boolean).join(',');
-    const body =
+    const body = jsonBody([
       `{"timeframe":"${resolved.selection.timeframe}","start":"${resolved.selection.startIso}",` +
-      `"end":"${new Date(resolved.endExclusiveMs - 1).toISOString()}","count":${page.n},` +
-      `"bars":{${bars}},"nextCursor":${next ? `"${next}"` : 'null'}}`;
+        `"end":"${new Date(resolved.endExclusiveMs - 1).toISOString()}","count":${page.n},"bars":{`,
+      page.body ?? '',
+      page.body && empty.length ? ',' : '',
+      empty.join(','),
+      `},"nextCursor":${next ? `"${next}"` : 'null'}}`,
+    ]);
     const response = { body, etag: etagOf(body) };
     this.cache.set(key, response);
     return { kind: 'json', cacheControl, ...response };

@@ -11,13 +11,13 @@ export function matchesIfNoneMatch(request: FastifyRequest, etag: string): boole
 
 /**
  * Sends a pre-serialised JSON body with its validators, or a bodiless 304 when the client
- * already holds it. The body is sent as a string with the content type set, so Fastify forwards
- * it without serialising again.
+ * already holds it. The body is sent as a string or Buffer with the content type set, so Fastify
+ * forwards it without serialising again.
  */
 export function sendJsonWithEtag(
   request: FastifyRequest,
   reply: FastifyReply,
-  response: { body: string; etag: string; cacheControl: string },
+  response: { body: string | Buffer; etag: string; cacheControl: string },
 ): FastifyReply {
   reply.header('etag', response.etag).header('cache-control', response.cacheControl);
   reply.header('vary', 'Accept, Accept-Encoding');

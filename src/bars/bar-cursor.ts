@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 import { InvalidInputError } from '../common/domain-error';
 
@@ -26,7 +26,7 @@ interface CursorPayload {
 }
 
 export function fingerprint(parts: readonly unknown[]): string {
-  return createHash('sha256').update(JSON.stringify(parts)).digest('base64url').slice(0, 16);
+  return hash('sha256', JSON.stringify(parts), 'base64url').slice(0, 16);
 }
 
 export function encodeCursor(position: CursorPosition, queryFingerprint: string): string {

@@ -52,6 +52,16 @@ describe('BarsCache', () => {
     expect(cache.get('k')).toBeUndefined();
   });
 
+  it('stays within CACHE_MAX_MB and keeps no response over 1/32 of it', () => {
+    const cache = new BarsCache(AppConfig.fromEnv({ CACHE_TTL_SECONDS: '60', CACHE_MAX_MB: '1' }));
+    cache.setAvailable(true);
+    cache.set('big', { body: Buffer.alloc(40 * 1024), etag: 'e' });
+    expect(cache.get('big')).toBeUndefined();
+    for (let i = 0; i < 100; i++) cache.set(`k${i}`, { body: Buffer.alloc(16 * 1024), etag: 'e' });
+    expect(cache.get('k0')).toBeUndefined();
+    expect(cache.get('k99')).toBeDefined();
+  });
+
   it('derives weak ETags from the body', () => {
     expect(etagOf('a')).toMatch(/^W\/".+"$/);
     expect(etagOf('a')).toBe(etagOf('a'));

@@ -127,9 +127,19 @@ function barJsonSql(includeQuality: boolean): string {
 const micros = (column: string): string =>
   `(extract(epoch FROM ${column}) * 1000000)::bigint::text`;
 
+/** Bars per returned row of a large page (see singleJsonSql). */
+export const PAGE_CHUNK_BARS = 500;
+
 /**
- * Single symbol, JSON: one row `{ tz, n, more, last_micros, body }`, or no row when the symbol
- * is unknown (so 404 and "known but empty" are told apart in the same round trip).
+ * Single symbol, JSON: rows `{ tz, n, more, last_micros, body }`, or no row when the symbol is
+ * unknown (so 404 and "known but empty" are told apart in the same round trip). `body` is the
+ * page's bars as JSON objects separated by commas, null when the page is empty.
+ *
+ * A page of more than PAGE_CHUNK_BARS bars comes back as several rows, each with the next
+ * PAGE_CHUNK_BARS bars in `body` (in order, the other columns repeated). One megabyte-sized value
+ * would arrive as one protocol message that the pg client buffers by doubling, then decodes into
+ * one string too large for V8's young generation; ~80 KB pieces stay cheap garbage, which keeps
+ * the server's memory down under load (docs/PERFORMANCE.md).
  */
 export function singleJsonSql(sel: BarsSelection): BuiltSql {
   const p = new Params('bind');
@@ -137,22 +147,31 @@ export function singleJsonSql(sel: BarsSelection): BuiltSql {
   const limit = p.add(sel.limit ?? 0, 'int');
   const rows = rowsSql(sel, p, `b.symbol = s.symbol`, false, (sel.limit ?? 0) + 1);
   const dir = sel.sort === 'desc' ? 'DESC' : 'ASC';
+  const chunked = (sel.limit ?? 0) > PAGE_CHUNK_BARS;
   // The rows subquery returns at most limit + 1 rows in page order. Aggregating them into arrays
   // and slicing the first `limit` is ~35% cheaper in PostgreSQL than numbering them with a window
   // function and filtering each aggregate (measured on 1- and 1,000-bar pages).
   // Only the page's last bucket needs its microseconds (numeric arithmetic): aggregate the raw
   // buckets and convert one, not every row (~1.5 ms less per 1,000-bar page).
-  const sql = `SELECT s.time_zone AS tz, pg.n, pg.more, ${micros('pg.last')} AS last_micros, pg.body
-    FROM symbols s
-    CROSS JOIN LATERAL (
-      SELECT least(count(*), ${limit})::int AS n,
+  const page = `SELECT least(count(*), ${limit})::int AS n,
              count(*) > ${limit} AS more,
              (array_agg(r.bucket ORDER BY r.bucket ${dir}))[least(count(*), ${limit})] AS last,
-             array_to_string(
-               (array_agg(${barJsonSql(sel.includeQuality)} ORDER BY r.bucket ${dir}))[1:${limit}],
-               ',') AS body
-      FROM (${rows}) r
-    ) pg
+             (array_agg(${barJsonSql(sel.includeQuality)} ORDER BY r.bucket ${dir}))[1:${limit}] AS bars
+      FROM (${rows}) r`;
+  const head = `SELECT s.time_zone AS tz, pg.n, pg.more, ${micros('pg.last')} AS last_micros`;
+  const sql = chunked
+    ? `${head}, c.body
+    FROM symbols s
+    CROSS JOIN LATERAL (${page}) pg
+    LEFT JOIN LATERAL (
+      SELECT i, array_to_string(pg.bars[i:i + ${PAGE_CHUNK_BARS - 1}], ',') AS body
+      FROM generate_series(1, pg.n, ${PAGE_CHUNK_BARS}) i
+    ) c ON true
+    WHERE s.symbol = ${symbol}
+    ORDER BY c.i`
+    : `${head}, array_to_string(pg.bars, ',') AS body
+    FROM symbols s
+    CROSS JOIN LATERAL (${page}) pg
     WHERE s.symbol = ${symbol}`;
   return { sql, params: p.values };
 }

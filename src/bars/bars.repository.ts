@@ -18,6 +18,15 @@ export interface BarsPageRow {
   body: string | null;
 }
 
+/** One page of a single symbol: the bars' JSON in order, in one or more pieces. */
+export interface BarsPage {
+  n: number;
+  more: boolean;
+  last_micros: string | null;
+  /** Comma-separated JSON objects; join the pieces with commas. Empty when the page is. */
+  pieces: string[];
+}
+
 export interface MultiBarsPageRow extends BarsPageRow {
   last_symbol: string | null;
   /** Symbols with at least one bar on this page. */
@@ -35,14 +44,18 @@ export class BarsRepository {
   constructor(private readonly reads: ReadPool) {}
 
   /** The page, or undefined when the symbol is unknown. */
-  async findBarsPage(selection: BarsSelection): Promise<BarsPageRow | undefined> {
+  async findBarsPage(selection: BarsSelection): Promise<BarsPage | undefined> {
     const { sql, params } = singleJsonSql(selection);
     const rows = await timed(
       'BarsRepository.findBarsPage',
       () => this.reads.prepared<BarsPageRow>(sql, params),
       params,
     );
-    return rows[0];
+    if (rows.length === 0) return undefined;
+    const pieces: string[] = [];
+    for (const row of rows) if (row.body) pieces.push(row.body);
+    const { n, more, last_micros } = rows[0];
+    return { n, more, last_micros, pieces };
   }
 
   async findMultiSymbolPage(selection: BarsSelection): Promise<MultiBarsPageRow> {

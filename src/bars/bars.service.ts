@@ -4,13 +4,13 @@ import { Injectable } from '@nestjs/common';
 
 import { Clock } from '../common/clock';
 import { InvalidInputError, NotFoundError } from '../common/domain-error';
+import { jsonBody } from '../common/json-body';
 import { normaliseSymbol } from '../symbols/symbol-format';
 import { encodeCursor } from './bar-cursor';
 import { BarQueryResolver, ResolvedQuery } from './bar-query.resolver';
 import { BarsRepository } from './bars.repository';
 import { BarsCache, CachedResponse, etagOf } from './bars-cache';
 import { BarsQueryDto, LatestBarQueryDto, MultiBarsQueryDto } from './dto/bars-query.dto';
-import { jsonBody } from './json-body';
 import { Timeframe, TIMEFRAME_SPECS } from './timeframes';
 
 export const MAX_SYMBOLS = 100;
@@ -55,24 +55,27 @@ export class BarsService {
       const filename = `${symbol.replace(/:/g, '_')}-${resolved.selection.timeframe}.csv`;
       return { kind: 'csv', stream, cacheControl, filename };
     }
-    const base = TIMEFRAME_SPECS[resolved.selection.timeframe].base;
-    const key = `1|${this.cache.generation(symbol, base)}|${JSON.stringify(resolved.selection)}`;
-    const cached = this.cache.get(key);
+    // The key is only worth building when the cache is in use (it serialises the selection).
+    const key = this.cache.active
+      ? `1|${this.cache.generation(symbol, TIMEFRAME_SPECS[resolved.selection.timeframe].base)}|${JSON.stringify(resolved.selection)}`
+      : undefined;
+    const cached = key === undefined ? undefined : this.cache.get(key);
     if (cached) return { kind: 'json', cacheControl, ...cached };
 
     const page = await this.repository.findBarsPage(resolved.selection);
     if (!page) throw new NotFoundError(`Unknown symbol ${symbol}.`);
     const next =
       page.more && page.last_micros ? this.cursorAfter(resolved, page.last_micros) : null;
-    const body = jsonBody([
+    const parts = [
       `{"symbol":"${symbol}","timeframe":"${resolved.selection.timeframe}",` +
         `"start":"${resolved.selection.startIso}","end":"${new Date(resolved.endExclusiveMs - 1).toISOString()}",` +
         `"count":${page.n},"bars":[`,
-      page.body ?? '',
-      `],"nextCursor":${next ? `"${next}"` : 'null'}}`,
-    ]);
+    ];
+    page.pieces.forEach((piece, i) => (i === 0 ? parts.push(piece) : parts.push(',', piece)));
+    parts.push(`],"nextCursor":${next ? `"${next}"` : 'null'}}`);
+    const body = jsonBody(parts);
     const response = { body, etag: etagOf(body) };
-    this.cache.set(key, response);
+    if (key !== undefined) this.cache.set(key, response);
     return { kind: 'json', cacheControl, ...response };
   }
 
@@ -140,7 +143,9 @@ export class BarsService {
       includeQuality: false,
       limit: 1,
     });
-    const bar = page?.body ? (JSON.parse(page.body) as Record<string, unknown>) : null;
+    const bar = page?.pieces.length
+      ? (JSON.parse(page.pieces[0]) as Record<string, unknown>)
+      : null;
     return { symbol, timeframe, bar };
   }
 

@@ -42,12 +42,17 @@ export function isTimeParam(value: unknown): boolean {
   return typeof value === 'string' && parseTimeParam(value) !== undefined;
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Epoch ms of a real calendar day's UTC midnight, or undefined (checked without a Date object). */
 function calendarDay(year: number, month: number, day: number): number | undefined {
   if (month < 1 || month > 12 || day < 1) return undefined;
-  const ms = Date.UTC(year, month - 1, day);
-  const check = new Date(ms);
-  if (check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) return undefined;
-  return ms;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  if (day > (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1])) return undefined;
+  // Date.UTC maps years 0..99 to 1900..1999; setUTCFullYear does not.
+  return year >= 100
+    ? Date.UTC(year, month - 1, day)
+    : new Date(0).setUTCFullYear(year, month - 1, day);
 }
 
 function offsetMinutes(zone: string): number | undefined {

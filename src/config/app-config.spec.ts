@@ -115,6 +115,8 @@ describe('AppConfig.fromEnv', () => {
   it('rejects a minute of 60 and fractional numbers', () => {
     expect(rejection({ BACKFILL_SCHEDULE_MINUTE: '60' })).toContain('BACKFILL_SCHEDULE_MINUTE');
     expect(rejection({ CACHE_TTL_SECONDS: '1.5' })).toContain('must be an integer');
+    expect(rejection({ CACHE_MAX_MB: '0' })).toContain('CACHE_MAX_MB');
+    expect(rejection({ DATABASE_READ_POOL_SIZE: 'ten' })).toContain('DATABASE_READ_POOL_SIZE');
   });
 
   it('rejects a malformed DATABASE_URL', () => {

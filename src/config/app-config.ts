@@ -68,6 +68,8 @@ export class AppConfig {
     readonly authFailuresPerMinute: number;
   };
   readonly cacheTtlSeconds!: number;
+  /** Upper bound of the in-process response cache, MiB. */
+  readonly cacheMaxMb!: number;
   /**
    * Without POLYGON_API_KEY, an empty warehouse tracks a few demo symbols and fills them with
    * synthetic bars at start-up (DEMO_SEED=false turns that off; tests do).
@@ -140,6 +142,7 @@ export class AppConfig {
         }),
       },
       cacheTtlSeconds: integer(env, 'CACHE_TTL_SECONDS', { default: 300, min: 0, max: 86_400 }),
+      cacheMaxMb: integer(env, 'CACHE_MAX_MB', { default: 32, min: 1, max: 4096 }),
       demoSeed: boolean(env, 'DEMO_SEED', true),
       metrics: {
         allow: cidrList(env, 'METRICS_ALLOW'),

@@ -54,6 +54,27 @@ describe('GET /api/v1/historical/{symbol}', () => {
     });
   });
 
+  it('returns a page of more than 500 bars (sent by PostgreSQL in pieces) whole and in order', async () => {
+    const range = 'timeframe=1m&start=2024-01-02T14:30:00Z&end=2024-01-03T00:00:00Z';
+    const stamps = (res: request.Response) =>
+      res.body.bars.map((b: { timestamp: string }) => Date.parse(b.timestamp));
+    const asc = await get(`/api/v1/historical/AAPL?${range}&limit=1234`).expect(200);
+    expect(asc.body.count).toBe(571);
+    expect(stamps(asc)).toEqual(minutes.slice(0, 571).map((b) => b.ts));
+    expect(asc.body.bars[501]).toEqual(
+      expect.objectContaining({ open: minutes[501].open, volume: minutes[501].volume }),
+    );
+    const desc = await get(`/api/v1/historical/AAPL?${range}&limit=550&sort=desc`).expect(200);
+    expect(desc.body.count).toBe(550);
+    expect(stamps(desc)).toEqual(
+      minutes
+        .slice(21, 571)
+        .map((b) => b.ts)
+        .reverse(),
+    );
+    expect(desc.body.nextCursor).not.toBeNull();
+  });
+
   it('returns prices exactly as stored', async () => {
     await insertSymbols(t.dataSource, [{ symbol: 'EXACT' }]);
     await insertBars(t.dataSource, 'EXACT', '1d', [

@@ -1,3 +1,5 @@
+import { addDays, daysBetween } from './calendar-dates';
+
 /**
  * An exchange's trading calendar: which days are sessions and when they open and close. Gap
  * detection, the demo data source and `GET /api/v1/calendar` all use the same calendars.
@@ -27,4 +29,19 @@ export interface ExchangeCalendar {
    * US stock daily bars at 00:00 America/New_York, crypto at 00:00 UTC).
    */
   startOfDay(date: string): Date;
+}
+
+/** The sessions of a calendar whose dates lie in [fromDate, toDate], ascending. */
+export function sessionsInRange(
+  calendar: Pick<ExchangeCalendar, 'session'>,
+  fromDate: string,
+  toDate: string,
+): TradingSession[] {
+  const sessions: TradingSession[] = [];
+  const count = daysBetween(fromDate, toDate);
+  for (let i = 0; i <= count; i += 1) {
+    const session = calendar.session(addDays(fromDate, i));
+    if (session) sessions.push(session);
+  }
+  return sessions;
 }

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 
-import { addDays, daysBetween, weekday } from './calendar-dates';
-import { ExchangeCalendar, TradingSession } from './exchange-calendar';
+import { addDays, weekday } from './calendar-dates';
+import { ExchangeCalendar, sessionsInRange, TradingSession } from './exchange-calendar';
 
 /**
  * Markets that trade around the clock in whole UTC days: crypto every day ('24/7'), and
@@ -24,13 +24,7 @@ export class UtcDaysCalendar implements ExchangeCalendar {
   }
 
   sessionsBetween(fromDate: string, toDate: string): TradingSession[] {
-    const sessions: TradingSession[] = [];
-    const count = daysBetween(fromDate, toDate);
-    for (let i = 0; i <= count; i += 1) {
-      const session = this.session(addDays(fromDate, i));
-      if (session) sessions.push(session);
-    }
-    return sessions;
+    return sessionsInRange(this, fromDate, toDate);
   }
 
   isSessionDate(date: string): boolean {

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 
-import { addDays, daysBetween, weekday } from './calendar-dates';
-import { ExchangeCalendar, TradingSession } from './exchange-calendar';
+import { weekday } from './calendar-dates';
+import { ExchangeCalendar, sessionsInRange, TradingSession } from './exchange-calendar';
 import { NyseSpecialDay, nyseSpecialDays } from './nyse-rules';
 
 const TIME_ZONE = 'America/New_York';
@@ -20,13 +20,7 @@ export class XnysCalendar implements ExchangeCalendar {
   private readonly sessions = new Map<string, TradingSession | null>();
 
   sessionsBetween(fromDate: string, toDate: string): TradingSession[] {
-    const sessions: TradingSession[] = [];
-    const count = daysBetween(fromDate, toDate);
-    for (let i = 0; i <= count; i += 1) {
-      const session = this.session(addDays(fromDate, i));
-      if (session) sessions.push(session);
-    }
-    return sessions;
+    return sessionsInRange(this, fromDate, toDate);
   }
 
   isSessionDate(date: string): boolean {

@@ -25,6 +25,8 @@ const { URL } = require('node:url');
 const autocannon = require('autocannon');
 const { Client } = require('pg');
 
+const { freePort } = require('./free-port');
+
 const ROOT = path.resolve(__dirname, '..');
 const args = parseArgs(process.argv.slice(2));
 const DIST = path.resolve(ROOT, args.dist ?? 'dist');
@@ -302,17 +304,6 @@ async function seed(url) {
       [SYMBOL, BARS],
     );
     await c.query('ANALYZE bars');
-  });
-}
-
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-    srv.once('error', reject);
   });
 }
 

@@ -14,13 +14,13 @@
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const http = require('node:http');
-const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 
 const { Client } = require('pg');
 
 const { loadDataset, targets, CSV_SYMBOL } = require('./dataset');
+const { freePort } = require('./free-port');
 const { measure, postmasterPidOf, rssMb } = require('./read-scenarios');
 
 const ROOT = path.resolve(__dirname, '..');
@@ -38,17 +38,6 @@ const children = [];
 const DIST = path.join(ROOT, '.scratch', `bench-dist-${process.pid}`);
 
 const log = (line) => process.stdout.write(`${line}\n`);
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitFor(url, proc, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;

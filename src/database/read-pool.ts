@@ -69,6 +69,15 @@ export class ReadPool {
     return this.pool.connect();
   }
 
+  /** Open connections, idle ones, and callers queued for one (for the metrics). */
+  counts(): { total: number; idle: number; waiting: number } {
+    return {
+      total: this.pool.totalCount,
+      idle: this.pool.idleCount,
+      waiting: this.pool.waitingCount,
+    };
+  }
+
   async end(): Promise<void> {
     await this.pool.end();
   }

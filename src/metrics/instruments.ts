@@ -132,6 +132,14 @@ export const dbSlowQueries = new Counter({
   registers: [registry],
 });
 
+/** Filled on scrape by MetricsService from the bar-read pool (ReadPool). */
+export const dbReadPoolConnections = new Gauge({
+  name: 'db_read_pool_connections',
+  help: 'Bar-read pool connections: total open, idle, and clients waiting for one',
+  labelNames: ['state'] as const,
+  registers: [registry],
+});
+
 /** Filled on scrape by MetricsService from the pg Pool behind the TypeORM DataSource. */
 export const dbPoolConnections = new Gauge({
   name: 'db_pool_connections',

@@ -75,7 +75,7 @@ export function summarizeQueries(
   histogram: readonly Sample[],
   errors: readonly Sample[],
   slow: readonly Sample[],
-): Omit<DatabaseSummaryDto, 'pool'> {
+): Omit<DatabaseSummaryDto, 'pool' | 'readPool'> {
   const bounds = HTTP_BUCKETS_SECONDS;
   const byMethod = new Map<string, Float64Array>();
   const all = new Float64Array(bounds.length + 1);

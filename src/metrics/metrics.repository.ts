@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
+import { ReadPool } from '../database/read-pool';
 import { timed } from './instruments';
 
 export interface DataTotals {
@@ -26,7 +27,10 @@ const EXACT_COUNT_BELOW = 100_000;
 export class MetricsRepository {
   private timescale: boolean | undefined;
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly reads: ReadPool,
+  ) {}
 
   async readDataTotals(): Promise<DataTotals> {
     return timed('MetricsRepository.readDataTotals', async () => {
@@ -36,6 +40,11 @@ export class MetricsRepository {
       )) as { openGaps: number; activeSymbols: number }[];
       return { bars: await this.estimateBars(), ...row };
     });
+  }
+
+  /** The bar-read pool: opened, idle, and callers queued for one. */
+  barReadPool(): PoolCounts {
+    return this.reads.counts();
   }
 
   /** The pg Pool inside TypeORM's postgres driver: opened, idle, and callers queued for one. */

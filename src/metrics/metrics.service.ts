@@ -12,6 +12,7 @@ import {
   dbPoolConnections,
   dbQueryDuration,
   dbQueryErrors,
+  dbReadPoolConnections,
   dbSlowQueries,
   httpRequests,
   lastSuccessfulSeriesRun,
@@ -19,7 +20,7 @@ import {
   upstreamRequests,
   upstreamRetries,
 } from './instruments';
-import { MetricsRepository } from './metrics.repository';
+import { MetricsRepository, PoolCounts } from './metrics.repository';
 import {
   Sample,
   summarizeBackfill,
@@ -45,7 +46,7 @@ export class MetricsService {
   }
 
   async summary(): Promise<MetricsSummaryDto> {
-    const [data, pool] = await this.refreshGauges();
+    const [data, pool, readPool] = await this.refreshGauges();
     const memory = process.memoryUsage();
     const samples = async (metric: { get(): Promise<{ values: unknown[] }> }) =>
       (await metric.get()).values as Sample[];
@@ -77,7 +78,7 @@ export class MetricsService {
       uptimeSeconds: Math.round((Date.now() - this.startedAt) / 100) / 10,
       requests: summarizeRequests(httpRequests.series()),
       cache: summarizeCache(cache),
-      database: { ...summarizeQueries(queries, queryErrors, slow), pool },
+      database: { ...summarizeQueries(queries, queryErrors, slow), pool, readPool },
       backfill: summarizeBackfill({
         runs,
         barsWritten: written,
@@ -96,19 +97,19 @@ export class MetricsService {
   }
 
   /** Sets the gauges that are read from the database and the pool rather than counted. */
-  private async refreshGauges(): Promise<
-    [DataSummaryDto, ReturnType<MetricsRepository['readPool']>]
-  > {
+  private async refreshGauges(): Promise<[DataSummaryDto, PoolCounts, PoolCounts]> {
     const pool = this.repository.readPool();
-    dbPoolConnections.set({ state: 'total' }, pool.total);
-    dbPoolConnections.set({ state: 'idle' }, pool.idle);
-    dbPoolConnections.set({ state: 'waiting' }, pool.waiting);
+    const readPool = this.repository.barReadPool();
+    for (const state of ['total', 'idle', 'waiting'] as const) {
+      dbPoolConnections.set({ state }, pool[state]);
+      dbReadPoolConnections.set({ state }, readPool[state]);
+    }
     // Each scrape reads the database: the queries are index-only counts and a catalogue read,
     // cheap enough for any sane scrape interval, and a cached figure would hide a fresh gap.
     const data = await this.repository.readDataTotals();
     dataBars.set(data.bars);
     dataOpenGaps.set(data.openGaps);
     dataActiveSymbols.set(data.activeSymbols);
-    return [data, pool];
+    return [data, pool, readPool];
   }
 }

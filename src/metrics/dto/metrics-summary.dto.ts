@@ -81,8 +81,11 @@ export class DatabaseSummaryDto extends LatencySummaryDto {
   @ApiProperty({ type: [QueryMethodSummaryDto], description: 'Slowest p95 first' })
   methods!: QueryMethodSummaryDto[];
 
-  @ApiProperty({ type: PoolSummaryDto })
+  @ApiProperty({ type: PoolSummaryDto, description: 'The pool of everything but bar reads' })
   pool!: PoolSummaryDto;
+
+  @ApiProperty({ type: PoolSummaryDto, description: 'The bar-read pool (DATABASE_READ_POOL_SIZE)' })
+  readPool!: PoolSummaryDto;
 }
 
 export class BackfillSummaryDto {

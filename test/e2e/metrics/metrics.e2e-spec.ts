@@ -44,6 +44,7 @@ describe('request metrics', () => {
       ['http_request_errors_total', 'COUNTER'],
       ['db_query_duration_seconds', 'HISTOGRAM'],
       ['db_pool_connections', 'GAUGE'],
+      ['db_read_pool_connections', 'GAUGE'],
       ['cache_requests_total', 'COUNTER'],
       ['backfill_runs_total', 'COUNTER'],
       ['backfill_bars_written_total', 'COUNTER'],
@@ -64,6 +65,8 @@ describe('request metrics', () => {
     const pool = samples.filter((s) => s.name === 'db_pool_connections');
     expect(pool.map((s) => s.labels.state).sort()).toEqual(['idle', 'total', 'waiting']);
     expect(pool.find((s) => s.labels.state === 'total')!.value).toBeGreaterThanOrEqual(1);
+    const reads = samples.filter((s) => s.name === 'db_read_pool_connections');
+    expect(reads.map((s) => s.labels.state).sort()).toEqual(['idle', 'total', 'waiting']);
   });
 
   it('moves the request counter with every request', async () => {
@@ -179,6 +182,22 @@ describe('request metrics', () => {
       activeSymbols: expect.any(Number),
     });
     expect(body.process.rssBytes).toBeGreaterThan(body.process.heapUsedBytes);
+  });
+
+  it('reports the bar-read pool separately, with the connection a bar read opened', async () => {
+    await request(t.url).get('/api/v1/historical/NOPE?timeframe=1d').expect(404);
+    const body = (await request(t.url).get('/api/v1/metrics').expect(200)).body;
+    expect(body.database.readPool).toEqual({
+      total: expect.any(Number),
+      idle: expect.any(Number),
+      waiting: 0,
+    });
+    expect(body.database.readPool.total).toBeGreaterThanOrEqual(1);
+    const { samples } = await scrape();
+    const total = samples.find(
+      (s) => s.name === 'db_read_pool_connections' && s.labels.state === 'total',
+    );
+    expect(total!.value).toBe(body.database.readPool.total);
   });
 
   it('reports open gaps from the database', async () => {

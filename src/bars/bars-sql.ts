@@ -20,6 +20,12 @@ export interface BarsSelection {
   after?: { bucketIso: string; symbol?: string };
   /** Rows wanted; the statement fetches one more to know whether another page exists. */
   limit?: number;
+  /**
+   * Second half of a split page (single symbol, stored timeframe): the page starts after the
+   * first `skip` bars of the selection, and the statement reports the `skip`-th bar's time
+   * (`seam_micros`) so that the caller can check both halves saw the same bars.
+   */
+  skip?: number;
 }
 
 export type ParamStyle = 'bind' | 'setting';
@@ -42,55 +48,70 @@ class Params {
   }
 }
 
+interface RowsSql {
+  /** The rows subquery, in page order. */
+  rows: string;
+  /** The selection's conditions on raw bars under another alias (same bind parameters). */
+  whereAt: (alias: string) => string;
+}
+
 /** The source rows of a selection: raw bars, or buckets aggregated from them. */
 function rowsSql(
   sel: BarsSelection,
   p: Params,
-  symbolSql: string,
+  symbolAt: (alias: string) => string,
   multi: boolean,
   limitRows: number | undefined,
-  join = multi,
-): string {
+  options: { join?: boolean; extraWhere?: string } = {},
+): RowsSql {
   const spec = TIMEFRAME_SPECS[sel.timeframe];
   const dir = sel.sort === 'desc' ? 'DESC' : 'ASC';
-  const where = [
-    symbolSql,
-    `b.timeframe = ${p.add(spec.base, 'text')}`,
-    `b.ts >= ${p.add(sel.startIso, 'timestamptz')}`,
-    `b.ts < ${p.add(sel.endExclusiveIso, 'timestamptz')}`,
-  ];
-  if (sel.validatedOnly) where.push('b.validated');
-  if (sel.minQuality !== undefined) {
-    where.push(`b.quality_score >= ${p.add(sel.minQuality, 'real')}`);
-  }
+  const timeframe = p.add(spec.base, 'text');
+  const start = p.add(sel.startIso, 'timestamptz');
+  const end = p.add(sel.endExclusiveIso, 'timestamptz');
+  const quality = sel.minQuality !== undefined ? p.add(sel.minQuality, 'real') : null;
   // The keyset condition on the bucket. Every raw bar of a later bucket (asc) has ts >= that
   // bucket's start > the cursor, and of an earlier bucket (desc) ts < the cursor, so the same
   // condition on b.ts is an exact pre-filter that lets the primary-key index do the work.
-  let keyset = (_column: string): string | null => null;
+  let keyset = (_alias: string, _column: string): string | null => null;
   if (sel.after) {
     const op = sel.sort === 'desc' ? '<' : '>';
     const at = p.add(sel.after.bucketIso, 'timestamptz');
     const sym = multi && sel.after.symbol !== undefined ? p.add(sel.after.symbol, 'text') : null;
-    keyset = (column) =>
+    keyset = (a, column) =>
       sym
-        ? `(b.symbol > ${sym} OR (b.symbol = ${sym} AND ${column} ${op} ${at}))`
+        ? `(${a}.symbol > ${sym} OR (${a}.symbol = ${sym} AND ${column} ${op} ${at}))`
         : `${column} ${op} ${at}`;
-    where.push(keyset('b.ts')!);
   }
+  const whereAt = (a: string): string =>
+    [
+      symbolAt(a),
+      `${a}.timeframe = ${timeframe}`,
+      `${a}.ts >= ${start}`,
+      `${a}.ts < ${end}`,
+      sel.validatedOnly ? `${a}.validated` : null,
+      quality ? `${a}.quality_score >= ${quality}` : null,
+      keyset(a, `${a}.ts`),
+    ]
+      .filter((condition) => condition !== null)
+      .join(' AND ');
+  const where = options.extraWhere ? `${whereAt('b')} AND ${options.extraWhere}` : whereAt('b');
+  const join = options.join ?? multi;
   const order = multi ? `b.symbol, bucket ${dir}` : `bucket ${dir}`;
   const limit = limitRows !== undefined ? `LIMIT ${p.add(limitRows, 'int')}` : '';
 
   if (spec.bucket === null) {
-    return `SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap,
+    const rows = `SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap,
               b.trades, b.quality_score, b.flags
             FROM bars b ${join ? 'JOIN symbols s ON s.symbol = b.symbol' : ''}
-            WHERE ${where.join(' AND ')}
+            WHERE ${where}
             ORDER BY ${order} ${limit}`;
+    return { rows, whereAt };
   }
   const bucket = spec.bucket.replace(/\btz\b/g, 's.time_zone');
   // First open / last close by time inside the bucket; vwap and trades only when every bar in
   // the bucket has them (a partial sum would silently understate the bucket).
-  return `SELECT * FROM (
+  const rows = `SELECT * FROM (
             SELECT b.symbol, ${bucket} AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
               max(b.high) AS high, min(b.low) AS low,
@@ -104,19 +125,37 @@ function rowsSql(
                 string_agg(nullif(array_to_string(b.flags, ','), ''), ','), ',')) f
                 ORDER BY 1) AS flags
             FROM bars b ${join ? 'JOIN symbols s ON s.symbol = b.symbol' : ''}
-            WHERE ${where.join(' AND ')}
+            WHERE ${where}
             GROUP BY b.symbol, 2
           ) b
-          ${sel.after ? `WHERE ${keyset('b.bucket')}` : ''}
+          ${sel.after ? `WHERE ${keyset('b', 'b.bucket')}` : ''}
           ORDER BY ${order} ${limit}`;
+  return { rows, whereAt };
 }
 
-/** One bar as JSON text, built by PostgreSQL (double precision prints shortest-exact). */
+/**
+ * A bucket as the API's timestamp text, `2024-01-02T14:30:00.000Z`. Bar times arrive in whole
+ * milliseconds and sit on minute or day boundaries, so buckets are whole seconds in practice;
+ * for those, `timestamp_out`'s ISO text (the read pool pins DateStyle=ISO) with the space
+ * replaced is ~3× cheaper than `to_char`, whose every field goes through sprintf: ~0.5 ms of
+ * PostgreSQL per 1,000-bar page. Anything else (fractions, years BC) takes `to_char`.
+ */
+function bucketIsoSql(column: string): string {
+  return `CASE WHEN ${column} >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+      AND date_bin('1 second', ${column}, TIMESTAMPTZ '2000-01-01 00:00:00+00') = ${column}
+    THEN replace((${column} AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
+    ELSE to_char(${column} AT TIME ZONE 'UTC', ${TS_FORMAT}) END`;
+}
+
+/**
+ * One bar as JSON text, built by PostgreSQL (double precision prints shortest-exact; the read
+ * pool pins extra_float_digits=1). Plain `||` measured cheaper than format() and concat().
+ */
 function barJsonSql(includeQuality: boolean): string {
   const quality = includeQuality
     ? ` || ',"qualityScore":' || r.quality_score || ',"flags":' || array_to_json(r.flags)`
     : '';
-  return `'{"timestamp":"' || to_char(r.bucket AT TIME ZONE 'UTC', ${TS_FORMAT})
+  return `'{"timestamp":"' || ${bucketIsoSql('r.bucket')}
     || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
     || ',"close":' || r.close || ',"volume":' || r.volume
     || ',"vwap":' || coalesce(r.vwap::text, 'null')
@@ -127,52 +166,85 @@ function barJsonSql(includeQuality: boolean): string {
 const micros = (column: string): string =>
   `(extract(epoch FROM ${column}) * 1000000)::bigint::text`;
 
-/** Bars per returned row of a large page (see singleJsonSql). */
+/** Pages up to this many bars come back as one row (see singleJsonSql). */
+export const SINGLE_ROW_MAX_BARS = 2000;
+
+/** Bars per returned row of a larger page (see singleJsonSql). */
 export const PAGE_CHUNK_BARS = 500;
 
 /**
- * Single symbol, JSON: rows `{ tz, n, more, last_micros, body }`, or no row when the symbol is
- * unknown (so 404 and "known but empty" are told apart in the same round trip). `body` is the
- * page's bars as JSON objects separated by commas, null when the page is empty.
+ * Single symbol, JSON: rows `{ tz, n, more, last_micros, seam_micros, body, extra }`, or no
+ * row when the
+ * symbol is unknown (so 404 and "known but empty" are told apart in the same round trip). `body`
+ * is bars as JSON objects separated by commas, null when the page is empty.
  *
- * A page of more than PAGE_CHUNK_BARS bars comes back as several rows, each with the next
- * PAGE_CHUNK_BARS bars in `body` (in order, the other columns repeated). One megabyte-sized value
- * would arrive as one protocol message that the pg client buffers by doubling, then decodes into
- * one string too large for V8's young generation; ~80 KB pieces stay cheap garbage, which keeps
- * the server's memory down under load (docs/PERFORMANCE.md).
+ * The rows subquery returns at most limit + 1 bars in page order (the one past the page only
+ * says whether another page follows). Two shapes:
+ *
+ * - Up to SINGLE_ROW_MAX_BARS: one row whose body is `string_agg` over all of them, so when
+ *   `more` is true it ends with that extra bar and `extra` is true: the caller drops the body's
+ *   last object. Formatting one bar too many costs ~5 µs; leaving it out inside PostgreSQL
+ *   (numbering the rows with a window function, or an array sliced to the page) cost 1–1.5 ms
+ *   per 1,000-bar page (measured, docs/PERFORMANCE.md).
+ * - Larger pages: several rows, each with the next PAGE_CHUNK_BARS bars of the page (exactly the
+ *   page, `extra` false). One megabyte-sized value would arrive as one protocol message that the
+ *   pg client buffers by doubling, then decodes into one string too large for V8's young
+ *   generation; ~80 KB pieces stay cheap garbage, which keeps the server's memory down under load.
+ *
+ * The aggregates' ORDER BY matches the subquery's order, which PostgreSQL (16+) sees and does not
+ * sort again. Only the page's last bucket needs its microseconds (numeric arithmetic): the raw
+ * buckets are aggregated and one converted, not every row (~1.5 ms less per 1,000-bar page).
  */
 export function singleJsonSql(sel: BarsSelection): BuiltSql {
   const p = new Params('bind');
   const symbol = p.add(sel.symbols[0], 'text');
   const limit = p.add(sel.limit ?? 0, 'int');
-  const rows = rowsSql(sel, p, `b.symbol = s.symbol`, false, (sel.limit ?? 0) + 1);
   const dir = sel.sort === 'desc' ? 'DESC' : 'ASC';
-  const chunked = (sel.limit ?? 0) > PAGE_CHUNK_BARS;
-  // The rows subquery returns at most limit + 1 rows in page order. Aggregating them into arrays
-  // and slicing the first `limit` is ~35% cheaper in PostgreSQL than numbering them with a window
-  // function and filtering each aggregate (measured on 1- and 1,000-bar pages).
-  // Only the page's last bucket needs its microseconds (numeric arithmetic): aggregate the raw
-  // buckets and convert one, not every row (~1.5 ms less per 1,000-bar page).
-  const page = `SELECT least(count(*), ${limit})::int AS n,
+  // Second half of a split page: the (skip)-th and (skip + 1)-th bars of the selection, found
+  // on the primary-key index alone; the page starts at the latter.
+  const skip = sel.skip !== undefined ? p.add(sel.skip - 1, 'int') : null;
+  const { rows, whereAt } = rowsSql(
+    sel,
+    p,
+    (a) => `${a}.symbol = s.symbol`,
+    false,
+    (sel.limit ?? 0) + 1,
+    {
+      extraWhere: skip ? `b.ts ${dir === 'ASC' ? '>=' : '<='} seam.ts[2]` : undefined,
+    },
+  );
+  const seam = skip
+    ? `CROSS JOIN LATERAL (
+      SELECT array_agg(x.ts ORDER BY x.ts ${dir}) AS ts FROM (
+        SELECT x.ts FROM bars x WHERE ${whereAt('x')} ORDER BY x.ts ${dir} OFFSET ${skip} LIMIT 2
+      ) x
+    ) seam`
+    : '';
+  const order = `ORDER BY r.bucket ${dir}`;
+  const head = `SELECT s.time_zone AS tz, pg.n, pg.more, ${micros('pg.last')} AS last_micros,
+      ${skip ? micros('seam.ts[1]') : 'NULL'} AS seam_micros`;
+  const page = (bars: string): string => `SELECT least(count(*), ${limit})::int AS n,
              count(*) > ${limit} AS more,
-             (array_agg(r.bucket ORDER BY r.bucket ${dir}))[least(count(*), ${limit})] AS last,
-             (array_agg(${barJsonSql(sel.includeQuality)} ORDER BY r.bucket ${dir}))[1:${limit}] AS bars
+             (array_agg(r.bucket ${order}))[least(count(*), ${limit})] AS last,
+             ${bars}
       FROM (${rows}) r`;
-  const head = `SELECT s.time_zone AS tz, pg.n, pg.more, ${micros('pg.last')} AS last_micros`;
-  const sql = chunked
-    ? `${head}, c.body
+  const sql =
+    (sel.limit ?? 0) <= SINGLE_ROW_MAX_BARS
+      ? `${head}, pg.body, pg.more AS extra
     FROM symbols s
-    CROSS JOIN LATERAL (${page}) pg
+    ${seam}
+    CROSS JOIN LATERAL (${page(`string_agg(${barJsonSql(sel.includeQuality)}, ',' ${order}) AS body`)}) pg
+    WHERE s.symbol = ${symbol}`
+      : `${head}, c.body, false AS extra
+    FROM symbols s
+    ${seam}
+    CROSS JOIN LATERAL (${page(`(array_agg(${barJsonSql(sel.includeQuality)} ${order}))[1:${limit}] AS bars`)}) pg
     LEFT JOIN LATERAL (
       SELECT i, array_to_string(pg.bars[i:i + ${PAGE_CHUNK_BARS - 1}], ',') AS body
       FROM generate_series(1, pg.n, ${PAGE_CHUNK_BARS}) i
     ) c ON true
     WHERE s.symbol = ${symbol}
-    ORDER BY c.i`
-    : `${head}, array_to_string(pg.bars, ',') AS body
-    FROM symbols s
-    CROSS JOIN LATERAL (${page}) pg
-    WHERE s.symbol = ${symbol}`;
+    ORDER BY c.i`;
   return { sql, params: p.values };
 }
 
@@ -184,7 +256,13 @@ export function multiJsonSql(sel: BarsSelection): BuiltSql {
   const p = new Params('bind');
   const symbols = p.add(`{${sel.symbols.join(',')}}`, 'text[]');
   const limit = p.add(sel.limit ?? 0, 'int');
-  const rows = rowsSql(sel, p, `b.symbol = ANY(${symbols})`, true, (sel.limit ?? 0) + 1);
+  const { rows } = rowsSql(
+    sel,
+    p,
+    (a) => `${a}.symbol = ANY(${symbols})`,
+    true,
+    (sel.limit ?? 0) + 1,
+  );
   const dir = sel.sort === 'desc' ? 'DESC' : 'ASC';
   const sql = `WITH page AS (
       SELECT row_number() OVER (ORDER BY r.symbol, r.bucket ${dir}) AS rn, r.symbol,
@@ -208,7 +286,9 @@ export function singleCsvCopySql(sel: BarsSelection): BuiltSql {
   const symbol = p.add(sel.symbols[0], 'text');
   // The rows subquery is already ordered (by the primary-key index for stored timeframes), so
   // the first line leaves at once instead of after a sort of the whole export.
-  const rows = rowsSql(sel, p, `b.symbol = ${symbol}`, false, sel.limit, true);
+  const { rows } = rowsSql(sel, p, (a) => `${a}.symbol = ${symbol}`, false, sel.limit, {
+    join: true,
+  });
   const quality = sel.includeQuality
     ? `, r.quality_score AS "qualityScore", array_to_string(r.flags, '|') AS flags`
     : '';

@@ -13,9 +13,17 @@ import { Pool, PoolClient } from 'pg';
  *   keyset walk of the primary-key index whatever the values, so the generic plan is the right
  *   plan; forcing it halved PostgreSQL's CPU per 1-bar request (docs/PERFORMANCE.md).
  * - `default_transaction_read_only=on`: this pool only reads; a write through it fails.
+ * - `DateStyle=ISO` and `extra_float_digits=1`: PostgreSQL writes the bars' JSON, and its text
+ *   for timestamps and doubles follows these two settings. Pinned here so a database or role
+ *   configured otherwise cannot change the API's output (1 is PostgreSQL's default: shortest
+ *   text that reads back to the same double).
  */
-const READ_SESSION_OPTIONS =
-  '-c plan_cache_mode=force_generic_plan -c default_transaction_read_only=on';
+const READ_SESSION_OPTIONS = [
+  '-c plan_cache_mode=force_generic_plan',
+  '-c default_transaction_read_only=on',
+  '-c DateStyle=ISO,MDY',
+  '-c extra_float_digits=1',
+].join(' ');
 
 /**
  * The connection pool of the public read path (bars), separate from the TypeORM pool so its
@@ -27,7 +35,10 @@ export class ReadPool {
   /** SQL text → statement name; a few dozen shapes exist, so this stays small. */
   private readonly names = new Map<string, string>();
 
-  constructor(url: string, size: number) {
+  constructor(
+    url: string,
+    private readonly size: number,
+  ) {
     this.pool = new Pool({
       connectionString: url,
       max: size,
@@ -67,6 +78,15 @@ export class ReadPool {
   /** A dedicated connection (streaming exports); the caller must release it. */
   connect(): Promise<PoolClient> {
     return this.pool.connect();
+  }
+
+  /**
+   * Connections a caller could use right now without waiting for another caller: the idle ones
+   * plus those the pool may still open. Zero while anybody is queued.
+   */
+  spare(): number {
+    if (this.pool.waitingCount > 0) return 0;
+    return this.size - this.pool.totalCount + this.pool.idleCount;
   }
 
   /** Open connections, idle ones, and callers queued for one (for the metrics). */

@@ -54,7 +54,7 @@ describe('GET /api/v1/historical/{symbol}', () => {
     });
   });
 
-  it('returns a page of more than 500 bars (sent by PostgreSQL in pieces) whole and in order', async () => {
+  it('returns a page of more than 500 bars whole and in order', async () => {
     const range = 'timeframe=1m&start=2024-01-02T14:30:00Z&end=2024-01-03T00:00:00Z';
     const stamps = (res: request.Response) =>
       res.body.bars.map((b: { timestamp: string }) => Date.parse(b.timestamp));
@@ -73,6 +73,29 @@ describe('GET /api/v1/historical/{symbol}', () => {
         .reverse(),
     );
     expect(desc.body.nextCursor).not.toBeNull();
+  });
+
+  it('returns a page of more than 2,000 bars (several rows of 500 from PostgreSQL) whole and in order', async () => {
+    await insertSymbols(t.dataSource, [{ symbol: 'LONG' }]);
+    const many = makeBars(JAN2, 2_600, 60_000, { seed: 11 });
+    await insertBars(t.dataSource, 'LONG', '1m', many);
+    const range = 'timeframe=1m&start=2024-01-02T00:00:00Z&end=2024-01-04T00:00:00Z';
+    const stamps = (res: request.Response) =>
+      res.body.bars.map((b: { timestamp: string }) => Date.parse(b.timestamp));
+    const capped = await get(`/api/v1/historical/LONG?${range}&limit=2100`).expect(200);
+    expect(capped.body.count).toBe(2100);
+    expect(stamps(capped)).toEqual(many.slice(0, 2100).map((b) => b.ts));
+    expect(capped.body.bars[1500]).toEqual(
+      expect.objectContaining({ open: many[1500].open, volume: many[1500].volume }),
+    );
+    const rest = await get(
+      `/api/v1/historical/LONG?${range}&limit=2100&cursor=${capped.body.nextCursor}`,
+    ).expect(200);
+    expect(stamps(rest)).toEqual(many.slice(2100).map((b) => b.ts));
+    expect(rest.body.nextCursor).toBeNull();
+    const whole = await get(`/api/v1/historical/LONG?${range}&limit=2600&sort=desc`).expect(200);
+    expect(stamps(whole)).toEqual(many.map((b) => b.ts).reverse());
+    expect(whole.body.nextCursor).toBeNull();
   });
 
   it('returns prices exactly as stored', async () => {

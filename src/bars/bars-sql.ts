@@ -166,8 +166,18 @@ function barJsonSql(includeQuality: boolean): string {
 const micros = (column: string): string =>
   `(extract(epoch FROM ${column}) * 1000000)::bigint::text`;
 
-/** Pages up to this many bars come back as one row (see singleJsonSql). */
+/** Pages that can hold up to this many bars come back as one row (see singleJsonSql). */
 export const SINGLE_ROW_MAX_BARS = 2000;
+
+/**
+ * The most bars a page of this selection can hold: its limit, or fewer when its time range
+ * cannot fit that many buckets (a day of 5-minute buckets is 288 bars whatever the limit).
+ */
+export function pageBarsBound(sel: BarsSelection): number {
+  const spacing = TIMEFRAME_SPECS[sel.timeframe].minSpacingMs;
+  const span = Date.parse(sel.endExclusiveIso) - Date.parse(sel.startIso);
+  return Math.min(sel.limit ?? 0, Math.max(0, Math.floor(span / spacing)) + 1);
+}
 
 /** Bars per returned row of a larger page (see singleJsonSql). */
 export const PAGE_CHUNK_BARS = 500;
@@ -181,15 +191,16 @@ export const PAGE_CHUNK_BARS = 500;
  * The rows subquery returns at most limit + 1 bars in page order (the one past the page only
  * says whether another page follows). Two shapes:
  *
- * - Up to SINGLE_ROW_MAX_BARS: one row whose body is `string_agg` over all of them, so when
+ * - Pages that can hold up to SINGLE_ROW_MAX_BARS (pageBarsBound): one row whose body is `string_agg` over all of them, so when
  *   `more` is true it ends with that extra bar and `extra` is true: the caller drops the body's
  *   last object. Formatting one bar too many costs ~5 µs; leaving it out inside PostgreSQL
  *   (numbering the rows with a window function, or an array sliced to the page) cost 1–1.5 ms
  *   per 1,000-bar page (measured, docs/PERFORMANCE.md).
  * - Larger pages: several rows, each with the next PAGE_CHUNK_BARS bars of the page (exactly the
- *   page, `extra` false). One megabyte-sized value would arrive as one protocol message that the
- *   pg client buffers by doubling, then decodes into one string too large for V8's young
- *   generation; ~80 KB pieces stay cheap garbage, which keeps the server's memory down under load.
+ *   page, `extra` false), and on each a digest of the page's text (`page_digest`), so that the caller
+ *   can stream the rows from a cursor (StreamedBarsPage) and still send a strong validator first.
+ *   ~72 KB pieces stay cheap for the pg client and V8; one multi-megabyte value would arrive as
+ *   one protocol message buffered by doubling, then decode into one string.
  *
  * The aggregates' ORDER BY matches the subquery's order, which PostgreSQL (16+) sees and does not
  * sort again. Only the page's last bucket needs its microseconds (numeric arithmetic): the raw
@@ -229,18 +240,21 @@ export function singleJsonSql(sel: BarsSelection): BuiltSql {
              ${bars}
       FROM (${rows}) r`;
   const sql =
-    (sel.limit ?? 0) <= SINGLE_ROW_MAX_BARS
-      ? `${head}, pg.body, pg.more AS extra
+    pageBarsBound(sel) <= SINGLE_ROW_MAX_BARS
+      ? `${head}, NULL AS page_digest, pg.body, pg.more AS extra
     FROM symbols s
     ${seam}
     CROSS JOIN LATERAL (${page(`string_agg(${barJsonSql(sel.includeQuality)}, ',' ${order}) AS body`)}) pg
     WHERE s.symbol = ${symbol}`
-      : `${head}, c.body, false AS extra
+      : `${head}, d.digest AS page_digest, c.body, false AS extra
     FROM symbols s
     ${seam}
     CROSS JOIN LATERAL (${page(`(array_agg(${barJsonSql(sel.includeQuality)} ${order}))[1:${limit}] AS bars`)}) pg
+    -- The digest once per page (OFFSET 0 keeps this level from being merged into the rows the
+    -- chunks add), and the chunks read from this level so that it is evaluated first.
+    CROSS JOIN LATERAL (SELECT pg.bars, md5(array_to_string(pg.bars, ',')) AS digest OFFSET 0) d
     LEFT JOIN LATERAL (
-      SELECT i, array_to_string(pg.bars[i:i + ${PAGE_CHUNK_BARS - 1}], ',') AS body
+      SELECT i, array_to_string(d.bars[i:i + ${PAGE_CHUNK_BARS - 1}], ',') AS body
       FROM generate_series(1, pg.n, ${PAGE_CHUNK_BARS}) i
     ) c ON true
     WHERE s.symbol = ${symbol}

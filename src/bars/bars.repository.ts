@@ -3,11 +3,21 @@ import { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import type { PoolClient } from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
+import Cursor from 'pg-cursor';
 
 import type { BaseTimeframe } from '../backfill/providers/market-data-provider';
 import { ReadPool } from '../database/read-pool';
 import { timed } from '../metrics/instruments';
-import { BarsSelection, multiJsonSql, singleCsvCopySql, singleJsonSql } from './bars-sql';
+import {
+  BarsSelection,
+  multiJsonSql,
+  PAGE_CHUNK_BARS,
+  pageBarsBound,
+  SINGLE_ROW_MAX_BARS,
+  singleCsvCopySql,
+  singleJsonSql,
+} from './bars-sql';
+import { ChunkRow, StreamedBarsPage } from './streamed-bars-page';
 import { TIMEFRAME_SPECS } from './timeframes';
 
 export interface BarsPageRow {
@@ -29,6 +39,14 @@ interface SinglePageRow extends BarsPageRow {
 
 /** Pages of at least this many stored bars are read in two halves when connections are spare. */
 export const SPLIT_MIN_BARS = 500;
+
+const emptyChunk: ChunkRow = {
+  n: 0,
+  more: false,
+  last_micros: null,
+  page_digest: null,
+  body: null,
+};
 
 /** Every bar object starts so; inside JSON strings a `"` is always escaped, so only there. */
 const BAR_SEPARATOR = ',{"timestamp":';
@@ -64,7 +82,8 @@ export class BarsRepository {
   constructor(private readonly reads: ReadPool) {}
 
   /**
-   * The page, or undefined when the symbol is unknown.
+   * The page, or undefined when the symbol is unknown. A page that can hold more than
+   * SINGLE_ROW_MAX_BARS is opened as a cursor (openLargePage).
    *
    * A large page of stored bars is read as two halves on two connections at once when the pool
    * has them to spare: PostgreSQL formats the JSON in one process per statement, so one
@@ -72,12 +91,46 @@ export class BarsRepository {
    * ~3 ms of database time, docs/PERFORMANCE.md). Under load no connection is spare, every
    * request takes one, and throughput is what it was.
    */
-  async findBarsPage(selection: BarsSelection): Promise<BarsPage | undefined> {
+  async findBarsPage(selection: BarsSelection): Promise<BarsPage | StreamedBarsPage | undefined> {
+    if (pageBarsBound(selection) > SINGLE_ROW_MAX_BARS) return this.openLargePage(selection);
     if (this.worthSplitting(selection)) {
       const page = await this.findSplitPage(selection);
       if (page !== 'seam-moved') return page;
     }
     return this.findPageWith(selection);
+  }
+
+  /**
+   * Reads the first chunk row of a large page from a cursor. When it is the whole page, the
+   * cursor is closed and the page returned like any other; otherwise the rest is streamed from
+   * the cursor as the client reads (StreamedBarsPage), so that pages of megabytes do not sit
+   * whole in this process once per concurrent request (docs/PERFORMANCE.md). A cursor statement
+   * is planned for its values each time (~0.5 ms), small beside what such a page costs.
+   */
+  private async openLargePage(
+    selection: BarsSelection,
+  ): Promise<BarsPage | StreamedBarsPage | undefined> {
+    const { sql, params } = singleJsonSql(selection);
+    const client = await this.reads.connect();
+    const cursor = client.query(new Cursor<ChunkRow>(sql, params as string[]));
+    let first: ChunkRow | undefined;
+    try {
+      [first] = await timed('BarsRepository.findBarsPage', () => cursor.read(1), params);
+    } catch (error) {
+      await cursor.close().catch(() => undefined);
+      client.release(error as Error);
+      throw error;
+    }
+    const page = new StreamedBarsPage(client, cursor, first ?? emptyChunk);
+    if (first && first.n > PAGE_CHUNK_BARS) return page;
+    await page.close();
+    if (!first) return undefined;
+    return {
+      n: first.n,
+      more: first.more,
+      last_micros: first.last_micros,
+      pieces: first.body ? [first.body] : [],
+    };
   }
 
   private worthSplitting(selection: BarsSelection): boolean {

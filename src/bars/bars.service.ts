@@ -11,6 +11,7 @@ import { BarQueryResolver, ResolvedQuery } from './bar-query.resolver';
 import { BarsRepository } from './bars.repository';
 import { BarsCache, CachedResponse, etagOf } from './bars-cache';
 import { BarsQueryDto, LatestBarQueryDto, MultiBarsQueryDto } from './dto/bars-query.dto';
+import { StreamedBarsPage } from './streamed-bars-page';
 import { Timeframe, TIMEFRAME_SPECS } from './timeframes';
 
 export const MAX_SYMBOLS = 100;
@@ -18,6 +19,8 @@ const DAY_MS = 86_400_000;
 
 export type BarsResponse =
   | ({ kind: 'json'; cacheControl: string } & CachedResponse)
+  /** A large page streamed as it is read (StreamedBarsPage); never cached here. */
+  | { kind: 'json-stream'; stream: Readable; etag: string; cacheControl: string }
   | { kind: 'csv'; stream: Readable; cacheControl: string; filename: string };
 
 /** How far back the newest bucket of a timeframe can start before its newest raw bar. */
@@ -64,19 +67,53 @@ export class BarsService {
 
     const page = await this.repository.findBarsPage(resolved.selection);
     if (!page) throw new NotFoundError(`Unknown symbol ${symbol}.`);
-    const next =
-      page.more && page.last_micros ? this.cursorAfter(resolved, page.last_micros) : null;
-    const parts = [
+    const lastMicros = page instanceof StreamedBarsPage ? page.lastMicros : page.last_micros;
+    const next = page.more && lastMicros ? this.cursorAfter(resolved, lastMicros) : null;
+    const head =
       `{"symbol":"${symbol}","timeframe":"${resolved.selection.timeframe}",` +
-        `"start":"${resolved.selection.startIso}","end":"${new Date(resolved.endExclusiveMs - 1).toISOString()}",` +
-        `"count":${page.n},"bars":[`,
-    ];
+      `"start":"${resolved.selection.startIso}","end":"${new Date(resolved.endExclusiveMs - 1).toISOString()}",` +
+      `"count":${page.n},"bars":[`;
+    const tail = `],"nextCursor":${next ? `"${next}"` : 'null'}}`;
+    if (page instanceof StreamedBarsPage)
+      return this.streamedResponse(page, head, tail, cacheControl);
+    const parts = [head];
     page.pieces.forEach((piece, i) => (i === 0 ? parts.push(piece) : parts.push(',', piece)));
-    parts.push(`],"nextCursor":${next ? `"${next}"` : 'null'}}`);
+    parts.push(tail);
     const body = jsonBody(parts);
     const response = { body, etag: etagOf(body) };
     if (key !== undefined) this.cache.set(key, response);
     return { kind: 'json', cacheControl, ...response };
+  }
+
+  /**
+   * The body of a large page as a stream: envelope, the bars' pieces as the cursor yields them,
+   * envelope. Its ETag cannot hash bytes not read yet, so it hashes the envelope around the MD5
+   * of the bars text that PostgreSQL computed over the same page: the same bytes give the same
+   * tag. The stream closing for any reason (end, client gone, 304) closes the page.
+   */
+  private streamedResponse(
+    page: StreamedBarsPage,
+    head: string,
+    tail: string,
+    cacheControl: string,
+  ): BarsResponse {
+    async function* body(): AsyncGenerator<string> {
+      yield head;
+      let first = true;
+      for await (const piece of page.pieces()) {
+        yield first ? piece : `,${piece}`;
+        first = false;
+      }
+      yield tail;
+    }
+    const stream = Readable.from(body(), { objectMode: false });
+    stream.once('close', () => void page.close());
+    return {
+      kind: 'json-stream',
+      stream,
+      cacheControl,
+      etag: etagOf(`${head}${page.digest}${tail}`),
+    };
   }
 
   async getMultiBars(query: MultiBarsQueryDto, accept?: string): Promise<BarsResponse> {
@@ -143,6 +180,10 @@ export class BarsService {
       includeQuality: false,
       limit: 1,
     });
+    if (page instanceof StreamedBarsPage) {
+      await page.close();
+      throw new Error('a one-bar page was opened as a stream'); // pageBarsBound(limit 1) is 1
+    }
     const bar = page?.pieces.length
       ? (JSON.parse(page.pieces[0]) as Record<string, unknown>)
       : null;

@@ -27,23 +27,50 @@ export const INTRADAY_TIMEFRAMES: ReadonlySet<Timeframe> = new Set([
 export interface TimeframeSpec {
   base: BaseTimeframe;
   bucket: string | null;
+  /**
+   * The least time between the starts of two buckets (a DST change shortens local-time buckets
+   * by up to an hour): bounds how many bars a time range can hold (see pageBarsBound).
+   */
+  minSpacingMs: number;
 }
 
 const EPOCH = `TIMESTAMPTZ '1970-01-01 00:00:00+00'`;
+const HOUR = 3_600_000;
 
 export const TIMEFRAME_SPECS: Record<Timeframe, TimeframeSpec> = {
-  '1m': { base: '1m', bucket: null },
-  '5m': { base: '1m', bucket: `date_bin(INTERVAL '5 minutes', b.ts, ${EPOCH})` },
-  '15m': { base: '1m', bucket: `date_bin(INTERVAL '15 minutes', b.ts, ${EPOCH})` },
-  '30m': { base: '1m', bucket: `date_bin(INTERVAL '30 minutes', b.ts, ${EPOCH})` },
-  '1h': { base: '1m', bucket: `date_bin(INTERVAL '1 hour', b.ts, ${EPOCH})` },
+  '1m': { base: '1m', bucket: null, minSpacingMs: 60_000 },
+  '5m': {
+    base: '1m',
+    bucket: `date_bin(INTERVAL '5 minutes', b.ts, ${EPOCH})`,
+    minSpacingMs: 5 * 60_000,
+  },
+  '15m': {
+    base: '1m',
+    bucket: `date_bin(INTERVAL '15 minutes', b.ts, ${EPOCH})`,
+    minSpacingMs: 15 * 60_000,
+  },
+  '30m': {
+    base: '1m',
+    bucket: `date_bin(INTERVAL '30 minutes', b.ts, ${EPOCH})`,
+    minSpacingMs: 30 * 60_000,
+  },
+  '1h': { base: '1m', bucket: `date_bin(INTERVAL '1 hour', b.ts, ${EPOCH})`, minSpacingMs: HOUR },
   '4h': {
     base: '1m',
     bucket: `(date_bin(INTERVAL '4 hours', b.ts AT TIME ZONE tz, TIMESTAMP '2000-01-01') AT TIME ZONE tz)`,
+    minSpacingMs: 3 * HOUR,
   },
-  '1d': { base: '1d', bucket: null },
-  '1w': { base: '1d', bucket: `(date_trunc('week', b.ts AT TIME ZONE tz) AT TIME ZONE tz)` },
-  '1mo': { base: '1d', bucket: `(date_trunc('month', b.ts AT TIME ZONE tz) AT TIME ZONE tz)` },
+  '1d': { base: '1d', bucket: null, minSpacingMs: 23 * HOUR },
+  '1w': {
+    base: '1d',
+    bucket: `(date_trunc('week', b.ts AT TIME ZONE tz) AT TIME ZONE tz)`,
+    minSpacingMs: 7 * 24 * HOUR - HOUR,
+  },
+  '1mo': {
+    base: '1d',
+    bucket: `(date_trunc('month', b.ts AT TIME ZONE tz) AT TIME ZONE tz)`,
+    minSpacingMs: 28 * 24 * HOUR - HOUR,
+  },
 };
 
 export function isTimeframe(value: unknown): value is Timeframe {

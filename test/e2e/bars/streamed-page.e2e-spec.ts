@@ -1,0 +1,109 @@
+import http from 'node:http';
+
+import request from 'supertest';
+
+import { ReadPool } from '../../../src/database/read-pool';
+import { insertBars, makeBars } from '../../factories/bars';
+import { insertSymbols } from '../../factories/symbols';
+import { startTestApp, TestApp } from '../../support/test-app';
+
+/**
+ * Pages that can hold more than 2,000 bars are read from a cursor and streamed as the client
+ * reads (StreamedBarsPage). The read pool here has one connection: a page that failed to give
+ * its connection back would leave every later request waiting.
+ */
+describe('large pages streamed from a cursor', () => {
+  let t: TestApp;
+  const JAN2 = Date.UTC(2024, 0, 2);
+  const minutes = makeBars(JAN2, 6_000, 60_000, { seed: 31 });
+  const range = 'timeframe=1m&start=2024-01-02T00:00:00Z&end=2024-01-07T00:00:00Z';
+  const path = `/api/v1/historical/BIG?${range}&limit=5000`;
+
+  beforeAll(async () => {
+    t = await startTestApp({ env: { DATABASE_READ_POOL_SIZE: '1' } });
+    await insertSymbols(t.dataSource, [{ symbol: 'BIG' }]);
+    await insertBars(t.dataSource, 'BIG', '1m', minutes);
+  });
+  afterAll(() => t.close());
+
+  const stamps = (res: request.Response) =>
+    res.body.bars.map((b: { timestamp: string }) => Date.parse(b.timestamp));
+
+  /** The pool's connections are all idle again (none left checked out by a page). */
+  async function expectConnectionReturned(): Promise<void> {
+    const pool = t.app.get(ReadPool);
+    for (let i = 0; i < 50 && pool.counts().idle !== pool.counts().total; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(pool.counts().idle).toBe(pool.counts().total);
+    await request(t.url).get(`/api/v1/historical/BIG?${range}&limit=3`).expect(200);
+  }
+
+  it('sends the whole page without a length, with a validator and the next cursor', async () => {
+    const res = await request(t.url).get(path).set('Accept-Encoding', 'identity').expect(200);
+    expect(res.headers['content-length']).toBeUndefined();
+    expect(res.headers['transfer-encoding']).toBe('chunked');
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    expect(res.headers.etag).toMatch(/^W\/".+"$/);
+    expect(res.body.count).toBe(5000);
+    expect(stamps(res)).toEqual(minutes.slice(0, 5000).map((b) => b.ts));
+    expect(res.body.bars[4321]).toEqual(
+      expect.objectContaining({ open: minutes[4321].open, vwap: minutes[4321].vwap }),
+    );
+    const rest = await request(t.url).get(`${path}&cursor=${res.body.nextCursor}`).expect(200);
+    expect(stamps(rest)).toEqual(minutes.slice(5000).map((b) => b.ts));
+    expect(rest.body.nextCursor).toBeNull();
+    await expectConnectionReturned();
+  });
+
+  it('answers 304 to its own ETag, and gives a new one when a bar of the page changes', async () => {
+    const first = await request(t.url).get(path).expect(200);
+    const again = await request(t.url).get(path).expect(200);
+    expect(again.headers.etag).toBe(first.headers.etag);
+    await request(t.url).get(path).set('If-None-Match', first.headers.etag).expect(304);
+    await expectConnectionReturned();
+    await t.dataSource.query(
+      `UPDATE bars SET close = close + 1 WHERE symbol = 'BIG' AND ts = to_timestamp($1 / 1000.0)`,
+      [minutes[2500].ts],
+    );
+    const changed = await request(t.url).get(path).expect(200);
+    expect(changed.headers.etag).not.toBe(first.headers.etag);
+    expect(changed.body.bars[2500].close).toBe(first.body.bars[2500].close + 1);
+  });
+
+  it('compresses the stream when asked', async () => {
+    const plain = await request(t.url).get(path).expect(200);
+    // supertest decodes the body; the header says it travelled compressed.
+    const gzipped = await request(t.url).get(path).set('Accept-Encoding', 'gzip').expect(200);
+    expect(gzipped.headers['content-encoding']).toBe('gzip');
+    expect(gzipped.text).toBe(plain.text);
+    const br = await request(t.url).get(path).set('Accept-Encoding', 'br').expect(200);
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.text).toBe(plain.text);
+  });
+
+  it('returns its connection when the client goes away mid-page', async () => {
+    const url = new URL(`${t.url}${path}`);
+    await new Promise<void>((resolve, reject) => {
+      const req = http.get(url, (res) => {
+        res.once('data', () => {
+          req.destroy();
+          resolve();
+        });
+      });
+      req.on('error', (error) => (req.destroyed ? resolve() : reject(error)));
+    });
+    await expectConnectionReturned();
+  });
+
+  it('sends a page that turns out small in one piece, with its length', async () => {
+    // Two days of minutes could be 2,881 bars, so a cursor is opened; the first chunk is all.
+    const res = await request(t.url)
+      .get('/api/v1/historical/BIG?timeframe=1m&start=2024-01-06&end=2024-01-07&limit=50000')
+      .set('Accept-Encoding', 'identity')
+      .expect(200);
+    expect(res.body.count).toBe(240); // Jan 6 00:00-03:59, the last bars
+    expect(res.headers['content-length']).toBe(String(res.text.length));
+    await expectConnectionReturned();
+  });
+});

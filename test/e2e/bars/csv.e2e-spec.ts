@@ -1,9 +1,8 @@
-import * as http from 'node:http';
-
 import request from 'supertest';
 
 import { insertBars, makeBars } from '../../factories/bars';
 import { insertSymbols } from '../../factories/symbols';
+import { abandonAfterFirstBytes } from '../../support/abandon-request';
 import { startTestApp, TestApp } from '../../support/test-app';
 
 const MINUTE = 60_000;
@@ -99,15 +98,7 @@ describe('CSV export', () => {
       `${t.url}/api/v1/historical/BIG?timeframe=1m&start=2023-01-01&end=2023-12-31&format=csv`,
     );
     for (let i = 0; i < 6; i++) {
-      await new Promise<void>((resolve, reject) => {
-        const req = http.get(url, (res) => {
-          res.once('data', () => {
-            req.destroy();
-            resolve();
-          });
-        });
-        req.on('error', (error) => (req.destroyed ? resolve() : reject(error)));
-      });
+      await abandonAfterFirstBytes(url);
     }
     // Six abandoned exports on a pool of three: if any connection leaked, these would hang.
     for (let i = 0; i < 4; i++) {

@@ -1,10 +1,9 @@
-import http from 'node:http';
-
 import request from 'supertest';
 
 import { ReadPool } from '../../../src/database/read-pool';
 import { insertBars, makeBars } from '../../factories/bars';
 import { insertSymbols } from '../../factories/symbols';
+import { abandonAfterFirstBytes } from '../../support/abandon-request';
 import { startTestApp, TestApp } from '../../support/test-app';
 
 /**
@@ -84,15 +83,7 @@ describe('large pages streamed from a cursor', () => {
 
   it('returns its connection when the client goes away mid-page', async () => {
     const url = new URL(`${t.url}${path}`);
-    await new Promise<void>((resolve, reject) => {
-      const req = http.get(url, (res) => {
-        res.once('data', () => {
-          req.destroy();
-          resolve();
-        });
-      });
-      req.on('error', (error) => (req.destroyed ? resolve() : reject(error)));
-    });
+    await abandonAfterFirstBytes(url);
     await expectConnectionReturned();
   });
 

@@ -173,7 +173,7 @@ export const SINGLE_ROW_MAX_BARS = 2000;
  * The most bars a page of this selection can hold: its limit, or fewer when its time range
  * cannot fit that many buckets (a day of 5-minute buckets is 288 bars whatever the limit).
  */
-export function pageBarsBound(sel: BarsSelection): number {
+function pageBarsBound(sel: BarsSelection): number {
   const spacing = TIMEFRAME_SPECS[sel.timeframe].minSpacingMs;
   const span = Date.parse(sel.endExclusiveIso) - Date.parse(sel.startIso);
   return Math.min(sel.limit ?? 0, Math.max(0, Math.floor(span / spacing)) + 1);
@@ -182,23 +182,29 @@ export function pageBarsBound(sel: BarsSelection): number {
 /** Bars per returned row of a larger page (see singleJsonSql). */
 export const PAGE_CHUNK_BARS = 500;
 
+/** How the single-symbol statement returns a page (see singleJsonSql). */
+export type PageShape = 'one-row' | 'chunked';
+
+/** The shape for a selection: chunked when its page can hold more than SINGLE_ROW_MAX_BARS. */
+export function pageShapeOf(sel: BarsSelection): PageShape {
+  return pageBarsBound(sel) > SINGLE_ROW_MAX_BARS ? 'chunked' : 'one-row';
+}
+
 /**
- * Single symbol, JSON: rows `{ tz, n, more, last_micros, seam_micros, body, extra }`, or no
- * row when the
- * symbol is unknown (so 404 and "known but empty" are told apart in the same round trip). `body`
- * is bars as JSON objects separated by commas, null when the page is empty.
+ * Single symbol, JSON: rows `{ tz, n, more, last_micros, seam_micros, page_digest, body, extra }`,
+ * or no row when the symbol is unknown (so 404 and "known but empty" are told apart in the same
+ * round trip). `body` is bars as JSON objects separated by commas, null when the page is empty.
  *
  * The rows subquery returns at most limit + 1 bars in page order (the one past the page only
  * says whether another page follows). Two shapes:
  *
- * - Pages that can hold up to SINGLE_ROW_MAX_BARS (pageBarsBound): one row whose body is `string_agg` over all of them, so when
- *   `more` is true it ends with that extra bar and `extra` is true: the caller drops the body's
+ * - `one-row`: one row whose body is `string_agg` over all of them, so when `more` is true it ends with that extra bar and `extra` is true: the caller drops the body's
  *   last object. Formatting one bar too many costs ~5 µs; leaving it out inside PostgreSQL
  *   (numbering the rows with a window function, or an array sliced to the page) cost 1–1.5 ms
  *   per 1,000-bar page (measured, docs/PERFORMANCE.md).
- * - Larger pages: several rows, each with the next PAGE_CHUNK_BARS bars of the page (exactly the
- *   page, `extra` false), and on each a digest of the page's text (`page_digest`), so that the caller
- *   can stream the rows from a cursor (StreamedBarsPage) and still send a strong validator first.
+ * - `chunked`: several rows, each with the next PAGE_CHUNK_BARS bars of the page (exactly the
+ *   page, `extra` false), and on each a digest of the page's text (`page_digest`), so that the
+ *   caller can stream the rows from a cursor (StreamedBarsPage) and still send a strong validator first.
  *   ~72 KB pieces stay cheap for the pg client and V8; one multi-megabyte value would arrive as
  *   one protocol message buffered by doubling, then decode into one string.
  *
@@ -206,7 +212,7 @@ export const PAGE_CHUNK_BARS = 500;
  * sort again. Only the page's last bucket needs its microseconds (numeric arithmetic): the raw
  * buckets are aggregated and one converted, not every row (~1.5 ms less per 1,000-bar page).
  */
-export function singleJsonSql(sel: BarsSelection): BuiltSql {
+export function singleJsonSql(sel: BarsSelection, shape: PageShape): BuiltSql {
   const p = new Params('bind');
   const symbol = p.add(sel.symbols[0], 'text');
   const limit = p.add(sel.limit ?? 0, 'int');
@@ -240,7 +246,7 @@ export function singleJsonSql(sel: BarsSelection): BuiltSql {
              ${bars}
       FROM (${rows}) r`;
   const sql =
-    pageBarsBound(sel) <= SINGLE_ROW_MAX_BARS
+    shape === 'one-row'
       ? `${head}, NULL AS page_digest, pg.body, pg.more AS extra
     FROM symbols s
     ${seam}

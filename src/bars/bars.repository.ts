@@ -12,8 +12,7 @@ import {
   BarsSelection,
   multiJsonSql,
   PAGE_CHUNK_BARS,
-  pageBarsBound,
-  SINGLE_ROW_MAX_BARS,
+  pageShapeOf,
   singleCsvCopySql,
   singleJsonSql,
 } from './bars-sql';
@@ -40,16 +39,21 @@ interface SinglePageRow extends BarsPageRow {
 /** Pages of at least this many stored bars are read in two halves when connections are spare. */
 export const SPLIT_MIN_BARS = 500;
 
-const emptyChunk: ChunkRow = {
-  n: 0,
-  more: false,
-  last_micros: null,
-  page_digest: null,
-  body: null,
-};
-
 /** Every bar object starts so; inside JSON strings a `"` is always escaped, so only there. */
 const BAR_SEPARATOR = ',{"timestamp":';
+
+/** The page in a statement's rows (undefined: no row, the symbol is unknown). */
+function pageOf(rows: SinglePageRow[]): StatementPage | undefined {
+  if (rows.length === 0) return undefined;
+  const pieces: string[] = [];
+  for (const row of rows) {
+    if (!row.body) continue;
+    // A one-row page may end with the probe bar past it (see singleJsonSql): dropped here.
+    pieces.push(row.extra ? row.body.slice(0, row.body.lastIndexOf(BAR_SEPARATOR)) : row.body);
+  }
+  const { n, more, last_micros, seam_micros } = rows[0];
+  return { n, more, last_micros, seam_micros, pieces };
+}
 
 /** One page of a single symbol: the bars' JSON in order, in one or more pieces. */
 export interface BarsPage {
@@ -83,7 +87,7 @@ export class BarsRepository {
 
   /**
    * The page, or undefined when the symbol is unknown. A page that can hold more than
-   * SINGLE_ROW_MAX_BARS is opened as a cursor (openLargePage).
+   * SINGLE_ROW_MAX_BARS (pageShapeOf: chunked) is opened as a cursor (openLargePage).
    *
    * A large page of stored bars is read as two halves on two connections at once when the pool
    * has them to spare: PostgreSQL formats the JSON in one process per statement, so one
@@ -92,12 +96,12 @@ export class BarsRepository {
    * request takes one, and throughput is what it was.
    */
   async findBarsPage(selection: BarsSelection): Promise<BarsPage | StreamedBarsPage | undefined> {
-    if (pageBarsBound(selection) > SINGLE_ROW_MAX_BARS) return this.openLargePage(selection);
+    if (pageShapeOf(selection) === 'chunked') return this.openLargePage(selection);
     if (this.worthSplitting(selection)) {
       const page = await this.findSplitPage(selection);
       if (page !== 'seam-moved') return page;
     }
-    return this.findPageWith(selection);
+    return this.findPageInOneStatement(selection);
   }
 
   /**
@@ -110,7 +114,7 @@ export class BarsRepository {
   private async openLargePage(
     selection: BarsSelection,
   ): Promise<BarsPage | StreamedBarsPage | undefined> {
-    const { sql, params } = singleJsonSql(selection);
+    const { sql, params } = singleJsonSql(selection, 'chunked');
     const client = await this.reads.connect();
     const cursor = client.query(new Cursor<ChunkRow>(sql, params as string[]));
     let first: ChunkRow | undefined;
@@ -121,16 +125,12 @@ export class BarsRepository {
       client.release(error as Error);
       throw error;
     }
-    const page = new StreamedBarsPage(client, cursor, first ?? emptyChunk);
-    if (first && first.n > PAGE_CHUNK_BARS) return page;
-    await page.close();
-    if (!first) return undefined;
-    return {
-      n: first.n,
-      more: first.more,
-      last_micros: first.last_micros,
-      pieces: first.body ? [first.body] : [],
-    };
+    if (first && first.n > PAGE_CHUNK_BARS) return new StreamedBarsPage(client, cursor, first);
+    await cursor.close().then(
+      () => client.release(),
+      (error: Error) => client.release(error),
+    );
+    return first && pageOf([{ ...first, seam_micros: null, extra: false }]);
   }
 
   private worthSplitting(selection: BarsSelection): boolean {
@@ -152,8 +152,8 @@ export class BarsRepository {
   ): Promise<BarsPage | undefined | 'seam-moved'> {
     const half = Math.floor((selection.limit ?? 0) / 2);
     const [first, second] = await Promise.all([
-      this.findPageWith({ ...selection, limit: half }),
-      this.findPageWith({ ...selection, limit: (selection.limit ?? 0) - half, skip: half }),
+      this.readStatement({ ...selection, limit: half }),
+      this.readStatement({ ...selection, limit: (selection.limit ?? 0) - half, skip: half }),
     ]);
     if (!first || !second) return first === second ? undefined : 'seam-moved';
     if (first.n < half) {
@@ -170,21 +170,25 @@ export class BarsRepository {
     };
   }
 
-  private async findPageWith(selection: BarsSelection): Promise<StatementPage | undefined> {
-    const { sql, params } = singleJsonSql(selection);
+  /**
+   * The page in one statement, never split nor streamed: for callers that know their page is
+   * small (the latest bar), and the fallback of findBarsPage.
+   */
+  async findPageInOneStatement(selection: BarsSelection): Promise<BarsPage | undefined> {
+    const page = await this.readStatement(selection);
+    return (
+      page && { n: page.n, more: page.more, last_micros: page.last_micros, pieces: page.pieces }
+    );
+  }
+
+  private async readStatement(selection: BarsSelection): Promise<StatementPage | undefined> {
+    const { sql, params } = singleJsonSql(selection, 'one-row');
     const rows = await timed(
       'BarsRepository.findBarsPage',
       () => this.reads.prepared<SinglePageRow>(sql, params),
       params,
     );
-    if (rows.length === 0) return undefined;
-    const pieces: string[] = [];
-    for (const row of rows) {
-      if (!row.body) continue;
-      pieces.push(row.extra ? row.body.slice(0, row.body.lastIndexOf(BAR_SEPARATOR)) : row.body);
-    }
-    const { n, more, last_micros, seam_micros } = rows[0];
-    return { n, more, last_micros, seam_micros, pieces };
+    return pageOf(rows);
   }
 
   async findMultiSymbolPage(selection: BarsSelection): Promise<MultiBarsPageRow> {

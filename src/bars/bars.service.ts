@@ -170,7 +170,7 @@ export class BarsService {
     if (!known) throw new NotFoundError(`Unknown symbol ${symbol}.`);
     if (!lastBarAt) return { symbol, timeframe, bar: null };
     const last = lastBarAt.getTime();
-    const page = await this.repository.findBarsPage({
+    const page = await this.repository.findPageInOneStatement({
       symbols: [symbol],
       timeframe,
       startIso: new Date(last - LATEST_LOOKBACK_MS[timeframe]).toISOString(),
@@ -180,10 +180,6 @@ export class BarsService {
       includeQuality: false,
       limit: 1,
     });
-    if (page instanceof StreamedBarsPage) {
-      await page.close();
-      throw new Error('a one-bar page was opened as a stream'); // pageBarsBound(limit 1) is 1
-    }
     const bar = page?.pieces.length
       ? (JSON.parse(page.pieces[0]) as Record<string, unknown>)
       : null;

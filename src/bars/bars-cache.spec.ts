@@ -62,6 +62,27 @@ describe('BarsCache', () => {
     expect(cache.get('k99')).toBeDefined();
   });
 
+  it('keeps its bodies in memory it reuses: churn never grows it past the bound', () => {
+    const cache = new BarsCache(AppConfig.fromEnv({ CACHE_TTL_SECONDS: '60', CACHE_MAX_MB: '1' }));
+    cache.setAvailable(true);
+    for (let i = 0; i < 1000; i++) {
+      cache.set(`k${i}`, { body: Buffer.alloc(20_000, i % 256), etag: `e${i}` });
+    }
+    // CACHE_MAX_MB plus room for one more entry, in 256 KiB slabs.
+    expect(cache.arenaBytes).toBeLessThanOrEqual(1024 * 1024 + 256 * 1024);
+    expect(cache.get('k999')).toEqual({ body: Buffer.alloc(20_000, 999 % 256), etag: 'e999' });
+    expect(cache.get('k0')).toBeUndefined();
+  });
+
+  it('frees a replaced entry: storing one key over and over takes one slab', () => {
+    const cache = new BarsCache(config('60'));
+    cache.setAvailable(true);
+    for (let i = 0; i < 1000; i++)
+      cache.set('k', { body: Buffer.alloc(50_000, i % 256), etag: 'e' });
+    expect(cache.arenaBytes).toBe(256 * 1024);
+    expect(cache.get('k')?.body).toEqual(Buffer.alloc(50_000, 999 % 256));
+  });
+
   it('derives weak ETags from the body', () => {
     expect(etagOf('a')).toMatch(/^W\/".+"$/);
     expect(etagOf('a')).toBe(etagOf('a'));

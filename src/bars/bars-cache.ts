@@ -5,6 +5,7 @@ import { LRUCache } from 'lru-cache';
 
 import { AppConfig } from '../config/app-config';
 import { cacheRequests } from '../metrics/instruments';
+import { ARENA_BLOCK_BYTES, ArenaBody, BodyArena } from './body-arena';
 
 export interface CachedResponse {
   /** The JSON body, encoded (see jsonBody). */
@@ -33,9 +34,21 @@ const MAX_ENTRY_SHARE = 1 / 32;
  * connected the cache is switched off (nothing read, nothing stored), and when it reconnects
  * everything is dropped, because notifications may have been missed in between.
  */
+/** What the LRU holds: the body lives in the arena. */
+interface CacheEntry {
+  body: ArenaBody;
+  etag: string;
+}
+
+/** Bytes an entry is counted as: its blocks, its key and the entry's own objects. */
+const entrySize = (entry: CacheEntry, key: string): number =>
+  entry.body.blocks.length * ARENA_BLOCK_BYTES + key.length + 64;
+
 @Injectable()
 export class BarsCache {
-  private readonly lru: LRUCache<string, CachedResponse> | undefined;
+  private readonly lru: LRUCache<string, CacheEntry> | undefined;
+  private readonly arena: BodyArena | undefined;
+  private readonly maxEntryBytes: number;
   private readonly generations = new Map<string, number>();
   private readonly listeners: ((series: string | undefined) => void)[] = [];
   private epoch = 0;
@@ -46,16 +59,22 @@ export class BarsCache {
   constructor(config: AppConfig) {
     this.ttlSeconds = config.cacheTtlSeconds;
     const ttl = config.cacheTtlSeconds * 1000;
-    this.lru =
-      ttl > 0
-        ? new LRUCache<string, CachedResponse>({
-            // CACHE_MAX_MB bounds the bodies (Buffers, counted exactly) plus keys and overhead.
-            maxSize: config.cacheMaxMb * 1024 * 1024,
-            maxEntrySize: Math.floor(config.cacheMaxMb * 1024 * 1024 * MAX_ENTRY_SHARE),
-            sizeCalculation: (value, key) => value.body.length + key.length + 64,
-            ttl,
-          })
-        : undefined;
+    const maxBytes = config.cacheMaxMb * 1024 * 1024;
+    this.maxEntryBytes = Math.floor(maxBytes * MAX_ENTRY_SHARE);
+    if (ttl <= 0) return;
+    // The arena holds what the LRU counts (whole blocks) plus one entry: the new entry's blocks
+    // are taken before the LRU evicts older entries to make room for it.
+    const arena = new BodyArena(maxBytes + this.maxEntryBytes);
+    this.arena = arena;
+    this.lru = new LRUCache<string, CacheEntry>({
+      // CACHE_MAX_MB bounds the bodies' blocks plus keys and overhead.
+      maxSize: maxBytes,
+      maxEntrySize: this.maxEntryBytes,
+      sizeCalculation: entrySize,
+      ttl,
+      // Every way out of the LRU (evicted, expired, replaced, cleared) frees the blocks.
+      dispose: (entry) => arena.release(entry.body),
+    });
   }
 
   get enabled(): boolean {
@@ -75,11 +94,28 @@ export class BarsCache {
     if (!this.active) return undefined;
     const hit = this.lru!.get(key);
     cacheRequests.inc({ cache: 'bars', result: hit ? 'hit' : 'miss' });
-    return hit;
+    return hit && { body: this.arena!.read(hit.body), etag: hit.etag };
   }
 
   set(key: string, value: CachedResponse): void {
-    if (this.active) this.lru!.set(key, value);
+    if (!this.active) return;
+    // Too large to keep: checked before copying (the LRU would refuse it after).
+    if (
+      BodyArena.blocksFor(value.body.length) * ARENA_BLOCK_BYTES + key.length + 64 >
+      this.maxEntryBytes
+    )
+      return;
+    const body = this.arena!.store(value.body);
+    if (!body) return;
+    const entry = { body, etag: value.etag };
+    this.lru!.set(key, entry);
+    // Refused after all (it cannot be, given the check above): do not lose the blocks.
+    if (this.lru!.peek(key) !== entry) this.arena!.release(body);
+  }
+
+  /** Bytes the cache's arena has allocated (it never gives them back; see BodyArena). */
+  get arenaBytes(): number {
+    return this.arena?.allocatedBytes ?? 0;
   }
 
   invalidateSeries(symbol: string, timeframe: string): void {

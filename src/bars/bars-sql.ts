@@ -191,29 +191,33 @@ export function pageShapeOf(sel: BarsSelection): PageShape {
 }
 
 /**
- * Single symbol, JSON: rows `{ tz, n, more, last_micros, seam_micros, page_digest, body, extra }`,
- * or no row when the symbol is unknown (so 404 and "known but empty" are told apart in the same
- * round trip). `body` is bars as JSON objects separated by commas, null when the page is empty.
+ * Single symbol, JSON, in one of two shapes:
  *
- * The rows subquery returns at most limit + 1 bars in page order (the one past the page only
- * says whether another page follows). Two shapes:
- *
- * - `one-row`: one row whose body is `string_agg` over all of them, so when `more` is true it ends with that extra bar and `extra` is true: the caller drops the body's
- *   last object. Formatting one bar too many costs ~5 µs; leaving it out inside PostgreSQL
- *   (numbering the rows with a window function, or an array sliced to the page) cost 1–1.5 ms
- *   per 1,000-bar page (measured, docs/PERFORMANCE.md).
- * - `chunked`: several rows, each with the next PAGE_CHUNK_BARS bars of the page (exactly the
- *   page, `extra` false), and on each a digest of the page's text (`page_digest`), so that the
- *   caller can stream the rows from a cursor (StreamedBarsPage) and still send a strong validator first.
- *   ~72 KB pieces stay cheap for the pg client and V8; one multi-megabyte value would arrive as
- *   one protocol message buffered by doubling, then decode into one string.
+ * - `one-row`: a statement returning `{ tz, n, more, last_micros, seam_micros, page_digest,
+ *   body, extra }`, or no row when the symbol is unknown (so 404 and "known but empty" are told
+ *   apart in the same round trip). `body` is the bars as JSON objects separated by commas (null
+ *   when the page is empty), `string_agg`'d over the rows subquery, which returns at most
+ *   limit + 1 bars in page order (the one past the page only says whether another follows): when
+ *   `more` is true the body ends with that extra bar and `extra` is true, and the caller drops
+ *   the body's last object. Formatting one bar too many costs ~5 µs; leaving it out inside
+ *   PostgreSQL (numbering the rows with a window function, or an array sliced to the page) cost
+ *   1–1.5 ms per 1,000-bar page (measured, docs/PERFORMANCE.md).
+ * - `chunked`: a `COPY ... TO STDOUT (FORMAT binary)` of rows `(meta, body)`, none when the
+ *   symbol is unknown. Each body holds the next PAGE_CHUNK_BARS bars of the page (exactly the
+ *   page), the ones after the first starting with their comma, so the bodies concatenated are
+ *   the page's text. The first row's meta is `{ n, more, lastMicros, digest }` as JSON, the
+ *   digest being the MD5 of the page's text: the caller streams the bodies as they arrive
+ *   (CopyPageReader, StreamedBarsPage) and still sends a strong validator first. Binary COPY
+ *   sends text as raw bytes, so the page never becomes a JavaScript string; values are bound as
+ *   settings (COPY takes no bind parameters).
  *
  * The aggregates' ORDER BY matches the subquery's order, which PostgreSQL (16+) sees and does not
  * sort again. Only the page's last bucket needs its microseconds (numeric arithmetic): the raw
  * buckets are aggregated and one converted, not every row (~1.5 ms less per 1,000-bar page).
  */
 export function singleJsonSql(sel: BarsSelection, shape: PageShape): BuiltSql {
-  const p = new Params('bind');
+  // A chunked page is read with COPY, which takes no bind parameters (see the file comment).
+  const p = new Params(shape === 'chunked' ? 'setting' : 'bind');
   const symbol = p.add(sel.symbols[0], 'text');
   const limit = p.add(sel.limit ?? 0, 'int');
   const dir = sel.sort === 'desc' ? 'DESC' : 'ASC';
@@ -252,19 +256,24 @@ export function singleJsonSql(sel: BarsSelection, shape: PageShape): BuiltSql {
     ${seam}
     CROSS JOIN LATERAL (${page(`string_agg(${barJsonSql(sel.includeQuality)}, ',' ${order}) AS body`)}) pg
     WHERE s.symbol = ${symbol}`
-      : `${head}, d.digest AS page_digest, c.body, false AS extra
+      : `COPY (
+    SELECT CASE WHEN c.i IS NULL OR c.i = 1 THEN json_build_object(
+             'n', pg.n, 'more', pg.more, 'lastMicros', ${micros('pg.last')}, 'digest', d.digest
+           )::text END AS meta,
+           c.body
     FROM symbols s
-    ${seam}
     CROSS JOIN LATERAL (${page(`(array_agg(${barJsonSql(sel.includeQuality)} ${order}))[1:${limit}] AS bars`)}) pg
     -- The digest once per page (OFFSET 0 keeps this level from being merged into the rows the
     -- chunks add), and the chunks read from this level so that it is evaluated first.
     CROSS JOIN LATERAL (SELECT pg.bars, md5(array_to_string(pg.bars, ',')) AS digest OFFSET 0) d
     LEFT JOIN LATERAL (
-      SELECT i, array_to_string(d.bars[i:i + ${PAGE_CHUNK_BARS - 1}], ',') AS body
+      SELECT i, CASE WHEN i > 1 THEN ',' ELSE '' END
+                || array_to_string(d.bars[i:i + ${PAGE_CHUNK_BARS - 1}], ',') AS body
       FROM generate_series(1, pg.n, ${PAGE_CHUNK_BARS}) i
     ) c ON true
     WHERE s.symbol = ${symbol}
-    ORDER BY c.i`;
+    ORDER BY c.i
+  ) TO STDOUT (FORMAT binary)`;
   return { sql, params: p.values };
 }
 

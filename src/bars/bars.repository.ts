@@ -1,9 +1,8 @@
-import { Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 
 import { Injectable } from '@nestjs/common';
 import type { PoolClient } from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
-import Cursor from 'pg-cursor';
 
 import type { BaseTimeframe } from '../backfill/providers/market-data-provider';
 import { ReadPool } from '../database/read-pool';
@@ -16,7 +15,8 @@ import {
   singleCsvCopySql,
   singleJsonSql,
 } from './bars-sql';
-import { ChunkRow, StreamedBarsPage } from './streamed-bars-page';
+import { CopyPageReader } from './copy-page-reader';
+import { PageMeta, StreamedBarsPage } from './streamed-bars-page';
 import { TIMEFRAME_SPECS } from './timeframes';
 
 export interface BarsPageRow {
@@ -87,7 +87,7 @@ export class BarsRepository {
 
   /**
    * The page, or undefined when the symbol is unknown. A page that can hold more than
-   * SINGLE_ROW_MAX_BARS (pageShapeOf: chunked) is opened as a cursor (openLargePage).
+   * SINGLE_ROW_MAX_BARS (pageShapeOf: chunked) is read with a binary COPY (openLargePage).
    *
    * A large page of stored bars is read as two halves on two connections at once when the pool
    * has them to spare: PostgreSQL formats the JSON in one process per statement, so one
@@ -105,32 +105,39 @@ export class BarsRepository {
   }
 
   /**
-   * Reads the first chunk row of a large page from a cursor. When it is the whole page, the
-   * cursor is closed and the page returned like any other; otherwise the rest is streamed from
-   * the cursor as the client reads (StreamedBarsPage), so that pages of megabytes do not sit
-   * whole in this process once per concurrent request (docs/PERFORMANCE.md). A cursor statement
-   * is planned for its values each time (~0.5 ms), small beside what such a page costs.
+   * Reads a large page with a binary COPY (singleJsonSql, chunked): the first row says how many
+   * bars the page has, whether another follows, and the digest of its text. A page that turns
+   * out small (one chunk) is read to the end and returned like any other; a larger one is
+   * returned as a stream of its bytes (StreamedBarsPage) that the client's socket pulls through,
+   * so that pages of megabytes do not sit whole in this process once per concurrent request
+   * and never become JavaScript strings (docs/PERFORMANCE.md). COPY is planned for its values
+   * each time (~0.5 ms), small beside what such a page costs.
    */
   private async openLargePage(
     selection: BarsSelection,
   ): Promise<BarsPage | StreamedBarsPage | undefined> {
     const { sql, params } = singleJsonSql(selection, 'chunked');
-    const client = await this.reads.connect();
-    const cursor = client.query(new Cursor<ChunkRow>(sql, params as string[]));
-    let first: ChunkRow | undefined;
-    try {
-      [first] = await timed('BarsRepository.findBarsPage', () => cursor.read(1), params);
-    } catch (error) {
-      await cursor.close().catch(() => undefined);
-      client.release(error as Error);
+    const reader = new CopyPageReader();
+    const metaText = await timed(
+      'BarsRepository.findBarsPage',
+      async () => {
+        // pipeline: the reader closing early (client gone, 304) destroys the COPY, and with it
+        // the connection; the COPY failing fails the reader, and so whoever waits on it.
+        pipeline(await this.copyOut(sql, params), reader, () => undefined);
+        return reader.meta;
+      },
+      params,
+    ).catch((error: Error) => {
+      reader.destroy();
       throw error;
-    }
-    if (first && first.n > PAGE_CHUNK_BARS) return new StreamedBarsPage(client, cursor, first);
-    await cursor.close().then(
-      () => client.release(),
-      (error: Error) => client.release(error),
-    );
-    return first && pageOf([{ ...first, seam_micros: null, extra: false }]);
+    });
+    if (metaText === undefined) return undefined; // no row: the symbol is unknown
+    const meta = JSON.parse(metaText ?? 'null') as PageMeta;
+    if (meta.n > PAGE_CHUNK_BARS) return new StreamedBarsPage(meta, reader);
+    const bytes: Buffer[] = [];
+    for await (const chunk of reader) bytes.push(chunk as Buffer);
+    const text = Buffer.concat(bytes).toString('utf8');
+    return { n: meta.n, more: meta.more, last_micros: meta.lastMicros, pieces: text ? [text] : [] };
   }
 
   private worthSplitting(selection: BarsSelection): boolean {
@@ -231,12 +238,20 @@ export class BarsRepository {
 
   /**
    * Streams CSV straight out of PostgreSQL with COPY: constant memory however long the history.
-   * The connection is checked out of the pool for the stream's life and returned when it ends;
-   * when the client goes away mid-stream it is destroyed instead (a half-read COPY leaves the
-   * connection unusable).
    */
-  async streamBarsCsv(selection: BarsSelection): Promise<Readable> {
+  streamBarsCsv(selection: BarsSelection): Promise<Readable> {
     const { sql, params } = singleCsvCopySql(selection);
+    return this.copyOut(sql, params);
+  }
+
+  /**
+   * Runs a `COPY ... TO STDOUT` in a read-only transaction on a connection of its own, with the
+   * values bound as settings (see bars-sql.ts), and returns its stream. The connection is
+   * checked out for the stream's life and returned when it ends; when the stream fails or is
+   * closed early (client gone) the connection is destroyed instead: a half-read COPY leaves it
+   * unusable.
+   */
+  private async copyOut(sql: string, params: string[]): Promise<Readable> {
     const client: PoolClient = await this.reads.connect();
     let released = false;
     const release = (error?: Error): void => {
@@ -265,7 +280,7 @@ export class BarsRepository {
       });
       stream.on('error', (error: Error) => release(error));
       stream.on('close', () => {
-        if (!ended) release(new Error('CSV stream closed before the end'));
+        if (!ended) release(new Error('COPY stream closed before the end'));
       });
       return stream;
     } catch (error) {

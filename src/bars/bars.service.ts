@@ -86,7 +86,7 @@ export class BarsService {
   }
 
   /**
-   * The body of a large page as a stream: envelope, the bars' pieces as the cursor yields them,
+   * The body of a large page as a stream: envelope, the bars' bytes as the COPY delivers them,
    * envelope. Its ETag cannot hash bytes not read yet, so it hashes the envelope around the MD5
    * of the bars text that PostgreSQL computed over the same page: the same bytes give the same
    * tag. The stream closing for any reason (end, client gone, 304) closes the page.
@@ -97,17 +97,15 @@ export class BarsService {
     tail: string,
     cacheControl: string,
   ): BarsResponse {
-    async function* body(): AsyncGenerator<string> {
+    async function* body(): AsyncGenerator<Buffer | string> {
       yield head;
-      let first = true;
-      for await (const piece of page.pieces()) {
-        yield first ? piece : `,${piece}`;
-        first = false;
-      }
+      yield* page.body;
       yield tail;
     }
-    const stream = Readable.from(body(), { objectMode: false });
-    stream.once('close', () => void page.close());
+    // Bytes mode with no read-ahead: the next piece is pulled from the COPY only when the socket
+    // has taken the last one (strings are encoded as they are pushed; the head and tail only).
+    const stream = Readable.from(body(), { objectMode: false, highWaterMark: 0 });
+    stream.once('close', () => page.close());
     return {
       kind: 'json-stream',
       stream,

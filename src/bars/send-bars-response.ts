@@ -14,7 +14,7 @@ export function sendBarsResponse(
     reply.header('etag', response.etag).header('cache-control', response.cacheControl);
     reply.header('vary', 'Accept, Accept-Encoding');
     if (matchesIfNoneMatch(request, response.etag)) {
-      response.stream.destroy(); // closes the page's cursor and returns its connection
+      response.stream.destroy(); // ends the page's COPY (its connection is closed, see copyOut)
       return reply.status(304).send();
     }
     return reply.header('content-type', 'application/json; charset=utf-8').send(response.stream);

@@ -1,76 +1,48 @@
-import type { PoolClient } from 'pg';
-import type Cursor from 'pg-cursor';
+import type { Readable } from 'node:stream';
 
-/** Chunk rows fetched per round trip (each holds PAGE_CHUNK_BARS bars, ~72 KB): one, so that
- * at most one waits here for a slow client. */
-const ROWS_PER_FETCH = 1;
-
-/** A row of the chunked single-symbol statement (see singleJsonSql). */
-export interface ChunkRow {
+/** What the first row of a large page's COPY says about the page (see singleJsonSql). */
+export interface PageMeta {
   n: number;
   more: boolean;
-  last_micros: string | null;
-  page_digest: string | null;
-  body: string | null;
+  /** Last bucket of the page, epoch microseconds; null when the page is empty. */
+  lastMicros: string | null;
+  /** MD5 of the page's bars text, computed by PostgreSQL before the first bar is sent. */
+  digest: string | null;
 }
 
 /**
- * A large page read from a cursor: what the first row said about the page (size, whether more
- * follow, its digest), then the bars' JSON a chunk at a time, fetched only when the consumer
- * asks for the next one. A slow client therefore holds a chunk or two in this process, not the
- * whole page, and a fast one gets it at the speed of the connection.
+ * A large page being read from a binary COPY: what its first row said (size, whether more
+ * follow, its digest), and the bars' JSON as a byte stream (comma-separated objects, no
+ * brackets) that moves only as fast as the consumer reads, so a slow client holds a chunk or
+ * two in this process, not the whole page.
  *
- * The read connection stays checked out until `close()`, which ends the cursor and returns the
- * connection (or destroys it when the cursor failed). It runs once, whoever calls it first: the
- * end of `pieces()`, or the response stream closing early (client gone, 304).
+ * The read connection stays checked out until the stream ends; `close()` before that (client
+ * gone, 304) destroys the stream, and with it the COPY and its connection.
  */
 export class StreamedBarsPage {
-  private closing: Promise<void> | undefined;
-  private fetching: Promise<unknown> = Promise.resolve();
-
   constructor(
-    private readonly client: PoolClient,
-    private readonly cursor: Cursor<ChunkRow>,
-    private readonly first: ChunkRow,
+    private readonly meta: PageMeta,
+    /** The bars' JSON bytes, in order. */
+    readonly body: Readable,
   ) {}
 
   get n(): number {
-    return this.first.n;
+    return this.meta.n;
   }
 
   get more(): boolean {
-    return this.first.more;
+    return this.meta.more;
   }
 
   get lastMicros(): string | null {
-    return this.first.last_micros;
+    return this.meta.lastMicros;
   }
 
-  /** A digest of the page's bars text, from PostgreSQL (see singleJsonSql). */
   get digest(): string {
-    return this.first.page_digest ?? '';
+    return this.meta.digest ?? '';
   }
 
-  /** The bars' JSON in order, in pieces to be joined with commas; closes the page at the end. */
-  async *pieces(): AsyncGenerator<string> {
-    if (this.first.body) yield this.first.body;
-    while (this.closing === undefined) {
-      const fetch = this.cursor.read(ROWS_PER_FETCH);
-      this.fetching = fetch;
-      const rows = await fetch;
-      if (rows.length === 0) break;
-      for (const row of rows) if (row.body) yield row.body;
-    }
-    await this.close();
-  }
-
-  close(): Promise<void> {
-    this.closing ??= this.fetching
-      .then(() => this.cursor.close())
-      .then(
-        () => this.client.release(),
-        (error: Error) => this.client.release(error),
-      );
-    return this.closing;
+  close(): void {
+    if (!this.body.readableEnded) this.body.destroy();
   }
 }

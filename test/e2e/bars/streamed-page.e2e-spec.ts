@@ -7,11 +7,11 @@ import { abandonAfterFirstBytes } from '../../support/abandon-request';
 import { startTestApp, TestApp } from '../../support/test-app';
 
 /**
- * Pages that can hold more than 2,000 bars are read from a cursor and streamed as the client
- * reads (StreamedBarsPage). The read pool here has one connection: a page that failed to give
- * its connection back would leave every later request waiting.
+ * Pages that can hold more than 2,000 bars are read with a binary COPY and streamed as the
+ * client reads (StreamedBarsPage). The read pool here has one connection: a page that failed to
+ * give its connection back would leave every later request waiting.
  */
-describe('large pages streamed from a cursor', () => {
+describe('large pages streamed from a binary COPY', () => {
   let t: TestApp;
   const JAN2 = Date.UTC(2024, 0, 2);
   const minutes = makeBars(JAN2, 6_000, 60_000, { seed: 31 });
@@ -88,13 +88,34 @@ describe('large pages streamed from a cursor', () => {
   });
 
   it('sends a page that turns out small in one piece, with its length', async () => {
-    // Two days of minutes could be 2,881 bars, so a cursor is opened; the first chunk is all.
+    // Two days of minutes could be 2,881 bars, so the page is read with COPY; its first chunk
+    // is all of it.
     const res = await request(t.url)
       .get('/api/v1/historical/BIG?timeframe=1m&start=2024-01-06&end=2024-01-07&limit=50000')
       .set('Accept-Encoding', 'identity')
       .expect(200);
     expect(res.body.count).toBe(240); // Jan 6 00:00-03:59, the last bars
     expect(res.headers['content-length']).toBe(String(res.text.length));
+    await expectConnectionReturned();
+  });
+
+  it('tells an unknown symbol (404) from a known one with nothing in range (count 0)', async () => {
+    await request(t.url).get(`/api/v1/historical/NOPE?${range}&limit=5000`).expect(404);
+    await insertSymbols(t.dataSource, [{ symbol: 'EMPTY' }]);
+    const res = await request(t.url).get(`/api/v1/historical/EMPTY?${range}&limit=5000`);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ count: 0, bars: [], nextCursor: null });
+    await expectConnectionReturned();
+  });
+
+  it('sends the same bars, quality included, as a page read in one statement', async () => {
+    const streamed = await request(t.url).get(`${path}&include=quality`).expect(200);
+    const small = await request(t.url)
+      .get(`/api/v1/historical/BIG?${range}&limit=2000&include=quality`)
+      .set('Accept-Encoding', 'identity');
+    expect(small.headers['content-length']).toBeDefined(); // one statement, not streamed
+    expect(streamed.body.bars.slice(0, 2000)).toEqual(small.body.bars);
+    expect(streamed.body.bars[0]).toHaveProperty('qualityScore');
     await expectConnectionReturned();
   });
 });

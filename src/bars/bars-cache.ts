@@ -20,6 +20,16 @@ export interface CachedResponse {
  */
 const MAX_ENTRY_SHARE = 1 / 32;
 
+/** What the LRU holds: the body lives in the arena. */
+interface CacheEntry {
+  body: ArenaBody;
+  etag: string;
+}
+
+/** Bytes an entry is counted as: its whole blocks, its key and the entry's own objects. */
+const countedBytes = (bodyLength: number, key: string): number =>
+  BodyArena.blocksFor(bodyLength) * ARENA_BLOCK_BYTES + key.length + 64;
+
 /**
  * The in-process read cache for bar responses, with per-series invalidation.
  *
@@ -33,17 +43,10 @@ const MAX_ENTRY_SHARE = 1 / 32;
  * arrive as `bars_changed` notifications (BarsChangeListener). While that listener is not
  * connected the cache is switched off (nothing read, nothing stored), and when it reconnects
  * everything is dropped, because notifications may have been missed in between.
+ *
+ * The bodies are copied into a BodyArena, memory allocated once and reused, so that the cache
+ * costs CACHE_MAX_MB and no more however fast entries come and go (see BodyArena).
  */
-/** What the LRU holds: the body lives in the arena. */
-interface CacheEntry {
-  body: ArenaBody;
-  etag: string;
-}
-
-/** Bytes an entry is counted as: its blocks, its key and the entry's own objects. */
-const entrySize = (entry: CacheEntry, key: string): number =>
-  entry.body.blocks.length * ARENA_BLOCK_BYTES + key.length + 64;
-
 @Injectable()
 export class BarsCache {
   private readonly lru: LRUCache<string, CacheEntry> | undefined;
@@ -70,7 +73,7 @@ export class BarsCache {
       // CACHE_MAX_MB bounds the bodies' blocks plus keys and overhead.
       maxSize: maxBytes,
       maxEntrySize: this.maxEntryBytes,
-      sizeCalculation: entrySize,
+      sizeCalculation: (entry, key) => countedBytes(entry.body.length, key),
       ttl,
       // Every way out of the LRU (evicted, expired, replaced, cleared) frees the blocks.
       dispose: (entry) => arena.release(entry.body),
@@ -100,11 +103,7 @@ export class BarsCache {
   set(key: string, value: CachedResponse): void {
     if (!this.active) return;
     // Too large to keep: checked before copying (the LRU would refuse it after).
-    if (
-      BodyArena.blocksFor(value.body.length) * ARENA_BLOCK_BYTES + key.length + 64 >
-      this.maxEntryBytes
-    )
-      return;
+    if (countedBytes(value.body.length, key) > this.maxEntryBytes) return;
     const body = this.arena!.store(value.body);
     if (!body) return;
     const entry = { body, etag: value.etag };

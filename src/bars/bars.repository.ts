@@ -132,7 +132,8 @@ export class BarsRepository {
       throw error;
     });
     if (metaText === undefined) return undefined; // no row: the symbol is unknown
-    const meta = JSON.parse(metaText ?? 'null') as PageMeta;
+    if (metaText === null) throw new Error('The first row of a large page carries no meta');
+    const meta = JSON.parse(metaText) as PageMeta;
     if (meta.n > PAGE_CHUNK_BARS) return new StreamedBarsPage(meta, reader);
     const bytes: Buffer[] = [];
     for await (const chunk of reader) bytes.push(chunk as Buffer);

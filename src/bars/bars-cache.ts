@@ -4,7 +4,7 @@ import { Injectable } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 
 import { AppConfig } from '../config/app-config';
-import { cacheRequests } from '../metrics/instruments';
+import { cacheMemoryBytes, cacheRequests } from '../metrics/instruments';
 import { ARENA_BLOCK_BYTES, ArenaBody, BodyArena } from './body-arena';
 
 export interface CachedResponse {
@@ -67,7 +67,9 @@ export class BarsCache {
     if (ttl <= 0) return;
     // The arena holds what the LRU counts (whole blocks) plus one entry: the new entry's blocks
     // are taken before the LRU evicts older entries to make room for it.
-    const arena = new BodyArena(maxBytes + this.maxEntryBytes);
+    const arena = new BodyArena(maxBytes + this.maxEntryBytes, (bytes) =>
+      cacheMemoryBytes.set({ cache: 'bars' }, bytes),
+    );
     this.arena = arena;
     this.lru = new LRUCache<string, CacheEntry>({
       // CACHE_MAX_MB bounds the bodies' blocks plus keys and overhead.

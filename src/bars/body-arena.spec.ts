@@ -38,6 +38,13 @@ describe('BodyArena', () => {
     expect(arena.allocatedBytes).toBe(256 * 1024);
   });
 
+  it('reports each slab it adds', () => {
+    const sizes: number[] = [];
+    const arena = new BodyArena(1024 * 1024, (bytes) => sizes.push(bytes));
+    arena.store(bodyOf(300_000, 1));
+    expect(sizes).toEqual([256 * 1024, 512 * 1024]);
+  });
+
   it('refuses a body it has no room for, and keeps what it holds intact', () => {
     const arena = new BodyArena(256 * 1024);
     const kept = arena.store(bodyOf(200_000, 1))!;

@@ -27,8 +27,14 @@ export class BodyArena {
   private readonly slabs: Buffer[] = [];
   private readonly freeBlocks: number[] = [];
 
-  /** @param capacityBytes never allocates more than this (rounded up to whole slabs). */
-  constructor(private readonly capacityBytes: number) {}
+  /**
+   * @param capacityBytes never allocates more than this (rounded up to whole slabs).
+   * @param onGrow told the bytes allocated so far, each time a slab is added (for a metric).
+   */
+  constructor(
+    private readonly capacityBytes: number,
+    private readonly onGrow: (allocatedBytes: number) => void = () => undefined,
+  ) {}
 
   /** Bytes of slabs allocated so far. */
   get allocatedBytes(): number {
@@ -79,6 +85,7 @@ export class BodyArena {
     this.slabs.push(Buffer.allocUnsafeSlow(BLOCKS_PER_SLAB * ARENA_BLOCK_BYTES));
     // Pushed in reverse so that blocks are handed out in address order.
     for (let b = first + BLOCKS_PER_SLAB - 1; b >= first; b--) this.freeBlocks.push(b);
+    this.onGrow(this.allocatedBytes);
     return true;
   }
 

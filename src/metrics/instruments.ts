@@ -7,7 +7,8 @@
  *   () => this.dataSource.query(sql, params), params)` or `const end = timeQuery(method, params); …; end()`
  *   — query duration by repository method, slow queries (over SLOW_QUERY_MS) logged with the
  *   method and the parameters minus secrets.
- * - Read cache (bars): `cacheRequests.inc({ cache: 'bars', result: 'hit' | 'miss' })`.
+ * - Read cache (bars): `cacheRequests.inc({ cache: 'bars', result: 'hit' | 'miss' })`, and
+ *   `cacheMemoryBytes.set({ cache: 'bars' }, bytes)` when its arena grows.
  * - Backfill runner / writer / providers: `backfillRuns.inc({ status })`, `barsWritten.inc(n)`,
  *   `upstreamRequests.inc({ provider, outcome })`, `upstreamRetries.inc({ provider })`,
  *   `circuitBreakerState.set({ provider }, CIRCUIT_STATE.open)`,
@@ -206,6 +207,13 @@ export const cacheRequests = new Counter({
   name: 'cache_requests_total',
   help: 'Read-cache lookups by cache and result (hit or miss)',
   labelNames: ['cache', 'result'] as const,
+  registers: [registry],
+});
+
+export const cacheMemoryBytes = new Gauge({
+  name: 'cache_memory_bytes',
+  help: 'Memory a read cache has allocated for bodies: reused, never given back, at most CACHE_MAX_MB plus one entry',
+  labelNames: ['cache'] as const,
   registers: [registry],
 });
 

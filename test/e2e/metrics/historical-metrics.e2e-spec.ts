@@ -1,5 +1,6 @@
 import request from 'supertest';
 
+import { BarsCache } from '../../../src/bars/bars-cache';
 import { insertBars, makeBars } from '../../factories/bars';
 import { insertSymbols } from '../../factories/symbols';
 import { startTestApp, TestApp } from '../../support/test-app';
@@ -66,6 +67,11 @@ describe('metrics of the bar query', () => {
     const misses = sum(after, 'cache_requests_total', { cache: 'bars', result: 'miss' });
     expect(misses - missesBefore).toBeGreaterThanOrEqual(1);
     expect(hits - hitsBefore).toBeGreaterThanOrEqual(1);
+
+    // The cache's arena holds that body: the gauge says what it has allocated.
+    const arenaBytes = t.app.get(BarsCache).arenaBytes;
+    expect(arenaBytes).toBeGreaterThan(0);
+    expect(sum(after, 'cache_memory_bytes', { cache: 'bars' })).toBe(arenaBytes);
 
     const json = (await request(t.url).get('/api/v1/metrics').expect(200)).body;
     expect(json.cache.hits).toBe(hits);

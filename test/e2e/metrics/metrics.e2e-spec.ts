@@ -46,6 +46,7 @@ describe('request metrics', () => {
       ['db_pool_connections', 'GAUGE'],
       ['db_read_pool_connections', 'GAUGE'],
       ['cache_requests_total', 'COUNTER'],
+      ['cache_memory_bytes', 'GAUGE'],
       ['backfill_runs_total', 'COUNTER'],
       ['backfill_bars_written_total', 'COUNTER'],
       ['upstream_requests_total', 'COUNTER'],

@@ -18,7 +18,18 @@ describe('import:csv', () => {
     t = await startTestApp({ env: { CACHE_TTL_SECONDS: '300' } });
     await insertSymbols(t.dataSource, [{ symbol: 'AAPL' }, { symbol: 'MSFT' }, { symbol: 'BIG' }]);
   });
-  afterAll(() => t.close());
+  const tempDirs: string[] = [];
+  afterAll(async () => {
+    for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
+    await t.close();
+  });
+
+  /** A directory for this file's generated CSVs, removed after the tests. */
+  function tempDir(): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mdw-import-'));
+    tempDirs.push(dir);
+    return dir;
+  }
 
   const cli = (...args: string[]): Promise<CommandResult> =>
     runNode('dist/cli.js', ['import:csv', ...args], {
@@ -129,7 +140,7 @@ describe('import:csv', () => {
   });
 
   it('imports a larger file in several batches', async () => {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mdw-import-')), 'big.csv');
+    const file = path.join(tempDir(), 'big.csv');
     const start = Date.UTC(2024, 2, 1);
     const lines = ['timestamp,open,high,low,close,volume'];
     for (let i = 0; i < 12_000; i++) lines.push(`${start + i * 60_000},10,11,9,10.5,${i + 1}`);
@@ -185,7 +196,7 @@ describe('import:csv', () => {
     );
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('no such file');
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mdw-import-'));
+    const dir = tempDir();
     fs.writeFileSync(path.join(dir, 'bad.csv'), 'date,o,h,l,c,v\n2024-01-02,1,1,1,1,1\n');
     const header = await cli(
       '--file',

@@ -193,8 +193,8 @@ export function pageShapeOf(sel: BarsSelection): PageShape {
 /**
  * Single symbol, JSON, in one of two shapes:
  *
- * - `one-row`: a statement returning `{ tz, n, more, last_micros, seam_micros, page_digest,
- *   body, extra }`, or no row when the symbol is unknown (so 404 and "known but empty" are told
+ * - `one-row`: a statement returning `{ n, more, last_micros, seam_micros, body, extra }`,
+ *   or no row when the symbol is unknown (so 404 and "known but empty" are told
  *   apart in the same round trip). `body` is the bars as JSON objects separated by commas (null
  *   when the page is empty), `string_agg`'d over the rows subquery, which returns at most
  *   limit + 1 bars in page order (the one past the page only says whether another follows): when
@@ -242,8 +242,6 @@ export function singleJsonSql(sel: BarsSelection, shape: PageShape): BuiltSql {
     ) seam`
     : '';
   const order = `ORDER BY r.bucket ${dir}`;
-  const head = `SELECT s.time_zone AS tz, pg.n, pg.more, ${micros('pg.last')} AS last_micros,
-      ${skip ? micros('seam.ts[1]') : 'NULL'} AS seam_micros`;
   const page = (bars: string): string => `SELECT least(count(*), ${limit})::int AS n,
              count(*) > ${limit} AS more,
              (array_agg(r.bucket ${order}))[least(count(*), ${limit})] AS last,
@@ -251,7 +249,8 @@ export function singleJsonSql(sel: BarsSelection, shape: PageShape): BuiltSql {
       FROM (${rows}) r`;
   const sql =
     shape === 'one-row'
-      ? `${head}, NULL AS page_digest, pg.body, pg.more AS extra
+      ? `SELECT pg.n, pg.more, ${micros('pg.last')} AS last_micros,
+           ${skip ? micros('seam.ts[1]') : 'NULL'} AS seam_micros, pg.body, pg.more AS extra
     FROM symbols s
     ${seam}
     CROSS JOIN LATERAL (${page(`string_agg(${barJsonSql(sel.includeQuality)}, ',' ${order}) AS body`)}) pg

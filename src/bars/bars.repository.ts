@@ -42,17 +42,13 @@ export const SPLIT_MIN_BARS = 500;
 /** Every bar object starts so; inside JSON strings a `"` is always escaped, so only there. */
 const BAR_SEPARATOR = ',{"timestamp":';
 
-/** The page in a statement's rows (undefined: no row, the symbol is unknown). */
-function pageOf(rows: SinglePageRow[]): StatementPage | undefined {
-  if (rows.length === 0) return undefined;
-  const pieces: string[] = [];
-  for (const row of rows) {
-    if (!row.body) continue;
-    // A one-row page may end with the probe bar past it (see singleJsonSql): dropped here.
-    pieces.push(row.extra ? row.body.slice(0, row.body.lastIndexOf(BAR_SEPARATOR)) : row.body);
-  }
-  const { n, more, last_micros, seam_micros } = rows[0];
-  return { n, more, last_micros, seam_micros, pieces };
+/** The page in a one-row statement's result (undefined: no row, the symbol is unknown). */
+function pageOf([row]: SinglePageRow[]): StatementPage | undefined {
+  if (!row) return undefined;
+  const { n, more, last_micros, seam_micros, body, extra } = row;
+  // The body may end with the probe bar past the page (see singleJsonSql): dropped here.
+  const text = body && extra ? body.slice(0, body.lastIndexOf(BAR_SEPARATOR)) : body;
+  return { n, more, last_micros, seam_micros, pieces: text ? [text] : [] };
 }
 
 /** One page of a single symbol: the bars' JSON in order, in one or more pieces. */
@@ -182,11 +178,8 @@ export class BarsRepository {
    * The page in one statement, never split nor streamed: for callers that know their page is
    * small (the latest bar), and the fallback of findBarsPage.
    */
-  async findPageInOneStatement(selection: BarsSelection): Promise<BarsPage | undefined> {
-    const page = await this.readStatement(selection);
-    return (
-      page && { n: page.n, more: page.more, last_micros: page.last_micros, pieces: page.pieces }
-    );
+  findPageInOneStatement(selection: BarsSelection): Promise<BarsPage | undefined> {
+    return this.readStatement(selection);
   }
 
   private async readStatement(selection: BarsSelection): Promise<StatementPage | undefined> {

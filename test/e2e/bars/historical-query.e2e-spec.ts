@@ -7,6 +7,10 @@ import { startTestApp, TestApp } from '../../support/test-app';
 const DAY = 86_400_000;
 const JAN2 = Date.UTC(2024, 0, 2);
 
+/** A page's bar times, epoch ms, in the order served. */
+const stamps = (res: request.Response): number[] =>
+  res.body.bars.map((b: { timestamp: string }) => Date.parse(b.timestamp));
+
 describe('GET /api/v1/historical/{symbol}', () => {
   let t: TestApp;
   const daily = makeBars(JAN2 + 5 * 3_600_000, 40, DAY, { seed: 7 });
@@ -56,8 +60,6 @@ describe('GET /api/v1/historical/{symbol}', () => {
 
   it('returns a page of more than 500 bars whole and in order', async () => {
     const range = 'timeframe=1m&start=2024-01-02T14:30:00Z&end=2024-01-03T00:00:00Z';
-    const stamps = (res: request.Response) =>
-      res.body.bars.map((b: { timestamp: string }) => Date.parse(b.timestamp));
     const asc = await get(`/api/v1/historical/AAPL?${range}&limit=1234`).expect(200);
     expect(asc.body.count).toBe(571);
     expect(stamps(asc)).toEqual(minutes.slice(0, 571).map((b) => b.ts));
@@ -80,8 +82,6 @@ describe('GET /api/v1/historical/{symbol}', () => {
     const many = makeBars(JAN2, 2_600, 60_000, { seed: 11 });
     await insertBars(t.dataSource, 'LONG', '1m', many);
     const range = 'timeframe=1m&start=2024-01-02T00:00:00Z&end=2024-01-04T00:00:00Z';
-    const stamps = (res: request.Response) =>
-      res.body.bars.map((b: { timestamp: string }) => Date.parse(b.timestamp));
     const capped = await get(`/api/v1/historical/LONG?${range}&limit=2100`).expect(200);
     expect(capped.body.count).toBe(2100);
     expect(stamps(capped)).toEqual(many.slice(0, 2100).map((b) => b.ts));

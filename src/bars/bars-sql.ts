@@ -179,7 +179,11 @@ function pageBarsBound(sel: BarsSelection): number {
   return Math.min(sel.limit ?? 0, Math.max(0, Math.floor(span / spacing)) + 1);
 }
 
-/** Bars per returned row of a larger page (see singleJsonSql). */
+/**
+ * Bars per piece of a page: per row of a chunked page, per column of a one-row page (see
+ * singleJsonSql). 500 bars are ~75 KB of JSON (~100 KB with quality), below the 128 KiB from
+ * which V8 allocates a string as a large object (docs/PERFORMANCE.md).
+ */
 export const PAGE_CHUNK_BARS = 500;
 
 /** How the single-symbol statement returns a page (see singleJsonSql). */
@@ -189,6 +193,56 @@ export type PageShape = 'one-row' | 'chunked';
 export function pageShapeOf(sel: BarsSelection): PageShape {
   return pageBarsBound(sel) > SINGLE_ROW_MAX_BARS ? 'chunked' : 'one-row';
 }
+
+/**
+ * Where a one-row page of stored bars is cut into pieces of PAGE_CHUNK_BARS bars: the bucket
+ * times of bars number PAGE_CHUNK_BARS, 2 × PAGE_CHUNK_BARS, ... of the statement's rows (after
+ * `skip` for the second half of a split page), each found by an index-only `OFFSET` probe on the
+ * primary key, as a LATERAL join `cut(c1, c2, ...)`. Only as many cuts as the page can need.
+ * Aggregated timeframes are not cut (a bucket count cannot be probed on the index): their pages
+ * come back in one piece.
+ */
+function pieceCutsSql(
+  sel: BarsSelection,
+  p: Params,
+  whereAt: (alias: string) => string,
+  dir: 'ASC' | 'DESC',
+): { count: number; join: string } {
+  if (TIMEFRAME_SPECS[sel.timeframe].bucket !== null) return { count: 0, join: '' };
+  const count = Math.ceil(pageBarsBound(sel) / PAGE_CHUNK_BARS) - 1;
+  if (count <= 0) return { count: 0, join: '' };
+  const first = sel.skip ?? 0;
+  const probes = Array.from(
+    { length: count },
+    (_, i) =>
+      `(SELECT x.ts FROM bars x WHERE ${whereAt('x')} ORDER BY x.ts ${dir}
+        OFFSET ${p.add(first + (i + 1) * PAGE_CHUNK_BARS, 'int')} LIMIT 1) AS c${i + 1}`,
+  );
+  return { count, join: `CROSS JOIN LATERAL (SELECT ${probes.join(',\n      ')}) cut` };
+}
+
+/**
+ * The page's bars as `count + 1` pieces: `body`, `body_2`, ... each a `string_agg` of the bars
+ * between two cuts (NULL when none). string_agg skips NULLs, so a CASE keeps each bar out of
+ * every piece but its own; all aggregates share the one ORDER BY, which the rows already have
+ * (FILTER clauses instead measured ~0.3 ms slower per 1,000 bars: PostgreSQL then sorted again).
+ */
+function pieceAggregates(count: number, bar: string, dir: 'ASC' | 'DESC', order: string): string {
+  const [before, from] = dir === 'ASC' ? ['<', '>='] : ['>', '<='];
+  return Array.from({ length: count + 1 }, (_, i) => {
+    const conditions = [
+      i > 0 ? `r.bucket ${from} cut.c${i}` : null,
+      i < count ? `(cut.c${i + 1} IS NULL OR r.bucket ${before} cut.c${i + 1})` : null,
+    ].filter((condition) => condition !== null);
+    const value = conditions.length ? `CASE WHEN ${conditions.join(' AND ')} THEN ${bar} END` : bar;
+    return `string_agg(${value}, ',' ${order}) AS ${pieceColumn(i)}`;
+  }).join(',\n             ');
+}
+
+const pieceColumn = (i: number): string => (i === 0 ? 'body' : `body_${i + 1}`);
+
+const pieceColumns = (count: number, alias: string): string =>
+  Array.from({ length: count + 1 }, (_, i) => `${alias}.${pieceColumn(i)}`).join(', ');
 
 /**
  * Single symbol, JSON, in one of two shapes:
@@ -201,7 +255,13 @@ export function pageShapeOf(sel: BarsSelection): PageShape {
  *   `more` is true the body ends with that extra bar and `extra` is true, and the caller drops
  *   the body's last object. Formatting one bar too many costs ~5 µs; leaving it out inside
  *   PostgreSQL (numbering the rows with a window function, or an array sliced to the page) cost
- *   1–1.5 ms per 1,000-bar page (measured, docs/PERFORMANCE.md).
+ *   1–1.5 ms per 1,000-bar page (measured, docs/PERFORMANCE.md). A page of stored bars that can
+ *   hold more than PAGE_CHUNK_BARS comes in pieces, `body` then `body_2`, ... (pieceCutsSql): each
+ *   piece a separate string of at most PAGE_CHUNK_BARS bars (+ the extra one in the last), so no
+ *   string the `pg` client decodes is large enough for V8's large-object space, where under load
+ *   a fraction of them outlived their request and grew the old generation by tens of MB between
+ *   full collections (docs/PERFORMANCE.md). The pieces join with commas; the extra bar is in the
+ *   last piece that is not NULL.
  * - `chunked`: a `COPY ... TO STDOUT (FORMAT binary)` of rows `(meta, body)`, none when the
  *   symbol is unknown. Each body holds the next PAGE_CHUNK_BARS bars of the page (exactly the
  *   page), the ones after the first starting with their comma, so the bodies concatenated are
@@ -242,6 +302,7 @@ export function singleJsonSql(sel: BarsSelection, shape: PageShape): BuiltSql {
     ) seam`
     : '';
   const order = `ORDER BY r.bucket ${dir}`;
+  const cuts = shape === 'one-row' ? pieceCutsSql(sel, p, whereAt, dir) : null;
   const page = (bars: string): string => `SELECT least(count(*), ${limit})::int AS n,
              count(*) > ${limit} AS more,
              (array_agg(r.bucket ${order}))[least(count(*), ${limit})] AS last,
@@ -250,10 +311,12 @@ export function singleJsonSql(sel: BarsSelection, shape: PageShape): BuiltSql {
   const sql =
     shape === 'one-row'
       ? `SELECT pg.n, pg.more, ${micros('pg.last')} AS last_micros,
-           ${skip ? micros('seam.ts[1]') : 'NULL'} AS seam_micros, pg.body, pg.more AS extra
+           ${skip ? micros('seam.ts[1]') : 'NULL'} AS seam_micros, ${pieceColumns(cuts!.count, 'pg')},
+           pg.more AS extra
     FROM symbols s
     ${seam}
-    CROSS JOIN LATERAL (${page(`string_agg(${barJsonSql(sel.includeQuality)}, ',' ${order}) AS body`)}) pg
+    ${cuts!.join}
+    CROSS JOIN LATERAL (${page(pieceAggregates(cuts!.count, barJsonSql(sel.includeQuality), dir, order))}) pg
     WHERE s.symbol = ${symbol}`
       : `COPY (
     SELECT CASE WHEN c.i IS NULL OR c.i = 1 THEN json_build_object(

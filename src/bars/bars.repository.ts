@@ -32,8 +32,10 @@ export interface BarsPageRow {
 interface SinglePageRow extends BarsPageRow {
   /** Second half of a split page: the bar before it, epoch microseconds (null otherwise). */
   seam_micros: string | null;
-  /** The body ends with one bar past the page (the probe for `more`), to be dropped. */
+  /** The last piece ends with one bar past the page (the probe for `more`), to be dropped. */
   extra: boolean;
+  /** The page's further pieces, in order, when it was cut (body is the first); null if empty. */
+  [piece: `body_${number}`]: string | null | undefined;
 }
 
 /** Pages of at least this many stored bars are read in two halves when connections are spare. */
@@ -45,10 +47,18 @@ const BAR_SEPARATOR = ',{"timestamp":';
 /** The page in a one-row statement's result (undefined: no row, the symbol is unknown). */
 function pageOf([row]: SinglePageRow[]): StatementPage | undefined {
   if (!row) return undefined;
-  const { n, more, last_micros, seam_micros, body, extra } = row;
-  // The body may end with the probe bar past the page (see singleJsonSql): dropped here.
-  const text = body && extra ? body.slice(0, body.lastIndexOf(BAR_SEPARATOR)) : body;
-  return { n, more, last_micros, seam_micros, pieces: text ? [text] : [] };
+  const { n, more, last_micros, seam_micros, extra } = row;
+  const pieces: string[] = [];
+  let piece: string | null | undefined = row.body;
+  for (let i = 2; piece !== undefined; piece = row[`body_${i++}`]) if (piece) pieces.push(piece);
+  if (extra && pieces.length) {
+    // The last piece ends with the probe bar past the page (see singleJsonSql): dropped here,
+    // and the piece with it when that bar is all it holds.
+    const last = pieces.pop()!;
+    const cut = last.lastIndexOf(BAR_SEPARATOR);
+    if (cut > 0) pieces.push(last.slice(0, cut));
+  }
+  return { n, more, last_micros, seam_micros, pieces };
 }
 
 /** One page of a single symbol: the bars' JSON in order, in one or more pieces. */

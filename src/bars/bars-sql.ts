@@ -218,7 +218,9 @@ function pieceCutsSql(
       `(SELECT x.ts FROM bars x WHERE ${whereAt('x')} ORDER BY x.ts ${dir}
         OFFSET ${p.add(first + (i + 1) * PAGE_CHUNK_BARS, 'int')} LIMIT 1) AS c${i + 1}`,
   );
-  return { count, join: `CROSS JOIN LATERAL (SELECT ${probes.join(',\n      ')}) cut` };
+  // OFFSET 0 keeps the subquery whole: flattened, each reference to a cut became its own copy
+  // of the probe (three probes for one cut, +0.2 ms per page, seen in EXPLAIN GENERIC_PLAN).
+  return { count, join: `CROSS JOIN LATERAL (SELECT ${probes.join(',\n      ')} OFFSET 0) cut` };
 }
 
 /**

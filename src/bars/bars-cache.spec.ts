@@ -1,5 +1,5 @@
 import { AppConfig } from '../config/app-config';
-import { BarsCache, etagOf } from './bars-cache';
+import { ADMIT_ON_REUSE_BYTES, BarsCache, etagOf } from './bars-cache';
 
 const config = (ttl: string) => AppConfig.fromEnv({ CACHE_TTL_SECONDS: ttl });
 
@@ -81,6 +81,27 @@ describe('BarsCache', () => {
       cache.set('k', { body: Buffer.alloc(50_000, i % 256), etag: 'e' });
     expect(cache.arenaBytes).toBe(256 * 1024);
     expect(cache.get('k')?.body).toEqual(Buffer.alloc(50_000, 999 % 256));
+  });
+
+  it('stores a large body at its second miss, and none of a scan over more than it can hold', () => {
+    const cache = new BarsCache(AppConfig.fromEnv({ CACHE_TTL_SECONDS: '60', CACHE_MAX_MB: '4' }));
+    cache.setAvailable(true);
+    const page = (i: number) => ({
+      body: Buffer.alloc(ADMIT_ON_REUSE_BYTES, i % 256),
+      etag: `e${i}`,
+    });
+    // 100 distinct 64 KiB pages, twice: each re-read comes 6.4 MB later, after a 4 MB cache would
+    // have evicted it.
+    for (let round = 0; round < 2; round++)
+      for (let i = 0; i < 100; i++) cache.set(`p${i}`, page(i));
+    expect(cache.arenaBytes).toBe(0);
+    // Read again soon, a page is stored at its second miss; a body under the size at its first.
+    cache.set('hot', page(7));
+    expect(cache.get('hot')).toBeUndefined();
+    cache.set('hot', page(7));
+    expect(cache.get('hot')).toEqual(page(7));
+    cache.set('small', { body: Buffer.alloc(ADMIT_ON_REUSE_BYTES - 1), etag: 's' });
+    expect(cache.get('small')).toBeDefined();
   });
 
   it('derives weak ETags from the body', () => {

@@ -6,6 +6,7 @@ import { LRUCache } from 'lru-cache';
 import { AppConfig } from '../config/app-config';
 import { cacheMemoryBytes, cacheRequests } from '../metrics/instruments';
 import { ARENA_BLOCK_BYTES, ArenaBody, BodyArena } from './body-arena';
+import { CacheAdmission } from './cache-admission';
 
 export interface CachedResponse {
   /** The JSON body, encoded (see jsonBody). */
@@ -19,6 +20,13 @@ export interface CachedResponse {
  * large exports are rarely asked for twice.
  */
 const MAX_ENTRY_SHARE = 1 / 32;
+
+/**
+ * A response of at least this size (~430 bars and more) is stored only at its second miss within
+ * the cache's size worth of large misses (CacheAdmission): scans of distinct large pages then
+ * pass by without evicting what is re-read. Smaller ones are stored at their first miss.
+ */
+export const ADMIT_ON_REUSE_BYTES = 64 * 1024;
 
 /** What the LRU holds: the body lives in the arena. */
 interface CacheEntry {
@@ -45,12 +53,14 @@ const countedBytes = (bodyLength: number, key: string): number =>
  * everything is dropped, because notifications may have been missed in between.
  *
  * The bodies are copied into a BodyArena, memory allocated once and reused, so that the cache
- * costs CACHE_MAX_MB and no more however fast entries come and go (see BodyArena).
+ * costs CACHE_MAX_MB and no more however fast entries come and go (see BodyArena). Large bodies
+ * are stored only when their key is re-read soon enough to be served again (CacheAdmission).
  */
 @Injectable()
 export class BarsCache {
   private readonly lru: LRUCache<string, CacheEntry> | undefined;
   private readonly arena: BodyArena | undefined;
+  private readonly admission: CacheAdmission | undefined;
   private readonly maxEntryBytes: number;
   private readonly generations = new Map<string, number>();
   private readonly listeners: ((series: string | undefined) => void)[] = [];
@@ -71,6 +81,7 @@ export class BarsCache {
       cacheMemoryBytes.set({ cache: 'bars' }, bytes),
     );
     this.arena = arena;
+    this.admission = new CacheAdmission(maxBytes);
     this.lru = new LRUCache<string, CacheEntry>({
       // CACHE_MAX_MB bounds the bodies' blocks plus keys and overhead.
       maxSize: maxBytes,
@@ -106,6 +117,8 @@ export class BarsCache {
     if (!this.active) return;
     // Too large to keep: checked before copying (the LRU would refuse it after).
     if (countedBytes(value.body.length, key) > this.maxEntryBytes) return;
+    const length = value.body.length;
+    if (length >= ADMIT_ON_REUSE_BYTES && !this.admission!.admit(key, length)) return;
     const body = this.arena!.store(value.body);
     if (!body) return;
     const entry = { body, etag: value.etag };

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 
-import { BarsCache } from '../../../src/bars/bars-cache';
+import { ADMIT_ON_REUSE_BYTES, BarsCache } from '../../../src/bars/bars-cache';
 import { insertBars, makeBars } from '../../factories/bars';
 import { insertSymbols } from '../../factories/symbols';
 import { startTestApp, TestApp } from '../../support/test-app';
@@ -84,6 +84,22 @@ describe('HTTP caching and the read cache', () => {
     // A write that bypasses every notification stays invisible: proof the cache answered.
     await insertBars(t.dataSource, 'AAPL', '1m', makeBars(START + 200 * MINUTE, 1, MINUTE));
     expect(await countOf('AAPL')).toBe(200);
+  });
+
+  it('stores a page of 64 KiB or more at its second request and serves the third from it', async () => {
+    // 600 bars: ~90 KB of JSON (the limit keeps it a one-statement page: one that can hold more
+    // than 2,000 bars is streamed and never cached). Writes below bypass every notification, so
+    // what a read sees tells whether the cache answered.
+    await insertSymbols(t.dataSource, [{ symbol: 'WIDE' }]);
+    await insertBars(t.dataSource, 'WIDE', '1m', makeBars(START, 600, MINUTE, { seed: 13 }));
+    const range = 'timeframe=1m&start=2024-02-05&end=2024-02-06&limit=1000';
+    const first = await request(t.url).get(`/api/v1/historical/WIDE?${range}`).expect(200);
+    expect(first.body.count).toBe(600);
+    expect(Buffer.byteLength(first.text)).toBeGreaterThanOrEqual(ADMIT_ON_REUSE_BYTES);
+    await insertBars(t.dataSource, 'WIDE', '1m', makeBars(START + 600 * MINUTE, 1, MINUTE));
+    expect(await countOf('WIDE', range)).toBe(601); // the first answer was not stored
+    await insertBars(t.dataSource, 'WIDE', '1m', makeBars(START + 601 * MINUTE, 1, MINUTE));
+    expect(await countOf('WIDE', range)).toBe(601); // the second was, and answered this one
   });
 
   it('never serves old bars after an in-process write invalidates the series', async () => {

@@ -195,12 +195,13 @@ export function pageShapeOf(sel: BarsSelection): PageShape {
 }
 
 /**
- * Where a one-row page of stored bars is cut into pieces of PAGE_CHUNK_BARS bars: the bucket
- * times of bars number PAGE_CHUNK_BARS, 2 × PAGE_CHUNK_BARS, ... of the statement's rows (after
- * `skip` for the second half of a split page), each found by an index-only `OFFSET` probe on the
- * primary key, as a LATERAL join `cut(c1, c2, ...)`. Only as many cuts as the page can need.
- * Aggregated timeframes are not cut (a bucket count cannot be probed on the index): their pages
- * come back in one piece.
+ * Where a one-row page of stored bars is cut into pieces of PAGE_CHUNK_BARS bars: the times of
+ * the bars that start the second, third, ... piece (0-based positions PAGE_CHUNK_BARS,
+ * 2 × PAGE_CHUNK_BARS, ... of the statement's rows, after `skip` for the second half of a split
+ * page), each found by an index-only `OFFSET` probe on the primary key, as a LATERAL join
+ * `cut(c1, c2, ...)`; a cut is NULL when the rows end before it. Only as many cuts as the page
+ * can need. Aggregated timeframes are not cut (a count of buckets cannot be probed on the
+ * index): their pages come back in one piece.
  */
 function pieceCutsSql(
   sel: BarsSelection,
@@ -304,7 +305,8 @@ export function singleJsonSql(sel: BarsSelection, shape: PageShape): BuiltSql {
     ) seam`
     : '';
   const order = `ORDER BY r.bucket ${dir}`;
-  const cuts = shape === 'one-row' ? pieceCutsSql(sel, p, whereAt, dir) : null;
+  // Binds the cuts' offsets, so only for the shape that uses them.
+  const cuts = shape === 'one-row' ? pieceCutsSql(sel, p, whereAt, dir) : { count: 0, join: '' };
   const page = (bars: string): string => `SELECT least(count(*), ${limit})::int AS n,
              count(*) > ${limit} AS more,
              (array_agg(r.bucket ${order}))[least(count(*), ${limit})] AS last,
@@ -313,12 +315,12 @@ export function singleJsonSql(sel: BarsSelection, shape: PageShape): BuiltSql {
   const sql =
     shape === 'one-row'
       ? `SELECT pg.n, pg.more, ${micros('pg.last')} AS last_micros,
-           ${skip ? micros('seam.ts[1]') : 'NULL'} AS seam_micros, ${pieceColumns(cuts!.count, 'pg')},
+           ${skip ? micros('seam.ts[1]') : 'NULL'} AS seam_micros, ${pieceColumns(cuts.count, 'pg')},
            pg.more AS extra
     FROM symbols s
     ${seam}
-    ${cuts!.join}
-    CROSS JOIN LATERAL (${page(pieceAggregates(cuts!.count, barJsonSql(sel.includeQuality), dir, order))}) pg
+    ${cuts.join}
+    CROSS JOIN LATERAL (${page(pieceAggregates(cuts.count, barJsonSql(sel.includeQuality), dir, order))}) pg
     WHERE s.symbol = ${symbol}`
       : `COPY (
     SELECT CASE WHEN c.i IS NULL OR c.i = 1 THEN json_build_object(

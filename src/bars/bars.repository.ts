@@ -49,8 +49,11 @@ function pageOf([row]: SinglePageRow[]): StatementPage | undefined {
   if (!row) return undefined;
   const { n, more, last_micros, seam_micros, extra } = row;
   const pieces: string[] = [];
-  let piece: string | null | undefined = row.body;
-  for (let i = 2; piece !== undefined; piece = row[`body_${i++}`]) if (piece) pieces.push(piece);
+  for (let i = 1; ; i++) {
+    const piece = i === 1 ? row.body : row[`body_${i}`];
+    if (piece === undefined) break; // no such column: the statement had fewer pieces
+    if (piece) pieces.push(piece); // null: no bars between those cuts
+  }
   if (extra && pieces.length) {
     // The last piece ends with the probe bar past the page (see singleJsonSql): dropped here,
     // and the piece with it when that bar is all it holds.

@@ -195,26 +195,39 @@ export function pageShapeOf(sel: BarsSelection): PageShape {
 }
 
 /**
- * Where a one-row page of stored bars is cut into pieces of PAGE_CHUNK_BARS bars: the times of
- * the bars that start the second, third, ... piece (0-based positions PAGE_CHUNK_BARS,
- * 2 × PAGE_CHUNK_BARS, ... of the statement's rows, after `skip` for the second half of a split
- * page), each found by an index-only `OFFSET` probe on the primary key, as a LATERAL join
- * `cut(c1, c2, ...)`; a cut is NULL when the rows end before it. Only as many cuts as the page
- * can need. Aggregated timeframes are not cut (a count of buckets cannot be probed on the
- * index): their pages come back in one piece.
+ * How a one-row page is cut into pieces of PAGE_CHUNK_BARS bars (see singleJsonSql), as many as
+ * the page can need (`count` cuts, `count + 1` pieces):
+ *
+ * - stored bars (1m, 1d): by time. The cuts are the times of the bars that start the second,
+ *   third, ... piece (0-based positions PAGE_CHUNK_BARS, 2 × PAGE_CHUNK_BARS, ... of the
+ *   statement's rows, after `skip` for the second half of a split page), each found by an
+ *   index-only `OFFSET` probe on the primary key (~0.1 ms per 500 bars passed), as a LATERAL join
+ *   `cut(c1, c2, ...)`; a cut is NULL when the rows end before it.
+ * - aggregated timeframes: by number. A count of buckets cannot be probed on the index, so the
+ *   aggregated rows are numbered (`row_number()` in page order, `rn`): unmeasurable beside the
+ *   aggregation itself (70 ms for 1,000 hourly buckets from 1m bars, with or without).
  */
+interface PieceCuts {
+  count: number;
+  by: 'time' | 'number';
+  /** The LATERAL join of the cuts (by time), or ''. */
+  join: string;
+}
+
 function pieceCutsSql(
   sel: BarsSelection,
   p: Params,
   whereAt: (alias: string) => string,
   dir: 'ASC' | 'DESC',
-): { count: number; join: string } {
+): PieceCuts {
   // The limit first: a small page (the common 1-bar read) skips pageBarsBound's date parsing.
-  if ((sel.limit ?? 0) <= PAGE_CHUNK_BARS || TIMEFRAME_SPECS[sel.timeframe].bucket !== null) {
-    return { count: 0, join: '' };
+  const count =
+    (sel.limit ?? 0) <= PAGE_CHUNK_BARS
+      ? 0
+      : Math.max(0, Math.ceil(pageBarsBound(sel) / PAGE_CHUNK_BARS) - 1);
+  if (count === 0 || TIMEFRAME_SPECS[sel.timeframe].bucket !== null) {
+    return { count, by: 'number', join: '' };
   }
-  const count = Math.ceil(pageBarsBound(sel) / PAGE_CHUNK_BARS) - 1;
-  if (count <= 0) return { count: 0, join: '' };
   const first = sel.skip ?? 0;
   const probes = Array.from(
     { length: count },
@@ -224,7 +237,17 @@ function pieceCutsSql(
   );
   // OFFSET 0 keeps the subquery whole: flattened, each reference to a cut became its own copy
   // of the probe (three probes for one cut, +0.2 ms per page, seen in EXPLAIN GENERIC_PLAN).
-  return { count, join: `CROSS JOIN LATERAL (SELECT ${probes.join(',\n      ')} OFFSET 0) cut` };
+  return {
+    count,
+    by: 'time',
+    join: `CROSS JOIN LATERAL (SELECT ${probes.join(',\n      ')} OFFSET 0) cut`,
+  };
+}
+
+/** The rows subquery as the page's aggregates read it: numbered when cut by number. */
+function piecedRowsSql(cuts: PieceCuts, rows: string, dir: 'ASC' | 'DESC'): string {
+  if (cuts.count === 0 || cuts.by === 'time') return `(${rows}) r`;
+  return `(SELECT r0.*, row_number() OVER (ORDER BY r0.bucket ${dir}) AS rn FROM (${rows}) r0) r`;
 }
 
 /**
@@ -233,14 +256,23 @@ function pieceCutsSql(
  * every piece but its own; all aggregates share the one ORDER BY, which the rows already have
  * (FILTER clauses instead measured ~0.3 ms slower per 1,000 bars: PostgreSQL then sorted again).
  */
-function pieceAggregates(count: number, bar: string, dir: 'ASC' | 'DESC', order: string): string {
+function pieceAggregates(cuts: PieceCuts, bar: string, dir: 'ASC' | 'DESC', order: string): string {
+  const { count } = cuts;
   if (count === 0) return `string_agg(${bar}, ',' ${order}) AS body`;
   const [before, from] = dir === 'ASC' ? ['<', '>='] : ['>', '<='];
+  const byTime = (i: number): (string | null)[] => [
+    i > 0 ? `r.bucket ${from} cut.c${i}` : null,
+    i < count ? `(cut.c${i + 1} IS NULL OR r.bucket ${before} cut.c${i + 1})` : null,
+  ];
+  // Row numbers start at 1: piece i holds rn in (i × PAGE_CHUNK_BARS, (i + 1) × PAGE_CHUNK_BARS].
+  const byNumber = (i: number): (string | null)[] => [
+    i > 0 ? `r.rn > ${i * PAGE_CHUNK_BARS}` : null,
+    i < count ? `r.rn <= ${(i + 1) * PAGE_CHUNK_BARS}` : null,
+  ];
   return Array.from({ length: count + 1 }, (_, i) => {
-    const conditions = [
-      i > 0 ? `r.bucket ${from} cut.c${i}` : null,
-      i < count ? `(cut.c${i + 1} IS NULL OR r.bucket ${before} cut.c${i + 1})` : null,
-    ].filter((condition) => condition !== null);
+    const conditions = (cuts.by === 'time' ? byTime(i) : byNumber(i)).filter(
+      (condition) => condition !== null,
+    );
     const value = conditions.length ? `CASE WHEN ${conditions.join(' AND ')} THEN ${bar} END` : bar;
     return `string_agg(${value}, ',' ${order}) AS ${pieceColumn(i)}`;
   }).join(',\n             ');
@@ -264,8 +296,8 @@ const pieceColumns = (count: number, alias: string): string =>
  *   `more` is true the body ends with that extra bar and `extra` is true, and the caller drops
  *   the body's last object. Formatting one bar too many costs ~5 µs; leaving it out inside
  *   PostgreSQL (numbering the rows with a window function, or an array sliced to the page) cost
- *   1–1.5 ms per 1,000-bar page (measured, docs/PERFORMANCE.md). A page of stored bars that can
- *   hold more than PAGE_CHUNK_BARS comes in pieces, `body` then `body_2`, ... (pieceCutsSql): each
+ *   1–1.5 ms per 1,000-bar page (measured, docs/PERFORMANCE.md). A page that can hold more
+ *   than PAGE_CHUNK_BARS comes in pieces, `body` then `body_2`, ... (pieceCutsSql): each
  *   piece a separate string of at most PAGE_CHUNK_BARS bars (+ the extra one in the last), so no
  *   string the `pg` client decodes is large enough for V8's large-object space, where under load
  *   a fraction of them outlived their request and grew the old generation by tens of MB between
@@ -312,12 +344,13 @@ export function singleJsonSql(sel: BarsSelection, shape: PageShape): BuiltSql {
     : '';
   const order = `ORDER BY r.bucket ${dir}`;
   // Binds the cuts' offsets, so only for the shape that uses them.
-  const cuts = shape === 'one-row' ? pieceCutsSql(sel, p, whereAt, dir) : { count: 0, join: '' };
+  const cuts: PieceCuts =
+    shape === 'one-row' ? pieceCutsSql(sel, p, whereAt, dir) : { count: 0, by: 'time', join: '' };
   const page = (bars: string): string => `SELECT least(count(*), ${limit})::int AS n,
              count(*) > ${limit} AS more,
              (array_agg(r.bucket ${order}))[least(count(*), ${limit})] AS last,
              ${bars}
-      FROM (${rows}) r`;
+      FROM ${piecedRowsSql(cuts, rows, dir)}`;
   const sql =
     shape === 'one-row'
       ? `SELECT pg.n, pg.more, ${micros('pg.last')} AS last_micros,
@@ -326,7 +359,7 @@ export function singleJsonSql(sel: BarsSelection, shape: PageShape): BuiltSql {
     FROM symbols s
     ${seam}
     ${cuts.join}
-    CROSS JOIN LATERAL (${page(pieceAggregates(cuts.count, barJsonSql(sel.includeQuality), dir, order))}) pg
+    CROSS JOIN LATERAL (${page(pieceAggregates(cuts, barJsonSql(sel.includeQuality), dir, order))}) pg
     WHERE s.symbol = ${symbol}`
       : `COPY (
     SELECT CASE WHEN c.i IS NULL OR c.i = 1 THEN json_build_object(

@@ -7,7 +7,7 @@ import { insertSymbols } from '../../factories/symbols';
 import { startTestApp, TestApp } from '../../support/test-app';
 
 /**
- * A one-statement page of stored bars that can hold more than PAGE_CHUNK_BARS arrives in pieces
+ * A one-statement page that can hold more than PAGE_CHUNK_BARS arrives in pieces
  * of at most that many bars (singleJsonSql: `body`, `body_2`, ...), so that no string the `pg`
  * client decodes is a V8 large object. The pieces must make exactly the page: every bar once, in
  * order, the probe bar past the page dropped from the last piece. The read pool has one
@@ -89,12 +89,24 @@ describe('one-statement pages in pieces', () => {
     expect(stampsOf(page!.pieces)).toEqual(minutes.slice(1_200).map((bar) => bar.ts));
   });
 
-  it('keeps aggregated pages in one piece', async () => {
-    const page = await t.app
+  it('cuts aggregated pages by bucket number, in both orders', async () => {
+    // 2,600 minutes are 520 five-minute buckets: pieces of 500 and 20.
+    const buckets = Array.from({ length: 520 }, (_, i) => JAN2 + i * 5 * 60_000);
+    for (const sort of ['asc', 'desc'] as const) {
+      const page = await t.app
+        .get(BarsRepository)
+        .findPageInOneStatement(selection({ timeframe: '5m', limit: 1_000, sort }));
+      expect(page!.pieces.map(barsIn)).toEqual([500, 20]);
+      expect(page!.n).toBe(520);
+      expect(stampsOf(page!.pieces)).toEqual(sort === 'asc' ? buckets : [...buckets].reverse());
+    }
+    // A page cut short by its limit drops the bucket past it from its last piece.
+    const limited = await t.app
       .get(BarsRepository)
-      .findPageInOneStatement(selection({ timeframe: '5m', limit: 1_000 }));
-    expect(page!.pieces).toHaveLength(1);
-    expect(page!.n).toBe(520);
+      .findPageInOneStatement(selection({ timeframe: '5m', limit: 510 }));
+    expect(limited!.pieces.map(barsIn)).toEqual([500, 10]);
+    expect(limited!.more).toBe(true);
+    expect(stampsOf(limited!.pieces)).toEqual(buckets.slice(0, 510));
   });
 
   it('serves every bar exactly once across cursors, with quality, in both orders', async () => {

@@ -115,9 +115,9 @@ export class BarsCache {
 
   set(key: string, value: CachedResponse): void {
     if (!this.active) return;
-    // Too large to keep: checked before copying (the LRU would refuse it after).
-    if (countedBytes(value.body.length, key) > this.maxEntryBytes) return;
     const length = value.body.length;
+    // Too large to keep: checked before copying (the LRU would refuse it after).
+    if (countedBytes(length, key) > this.maxEntryBytes) return;
     if (length >= ADMIT_ON_REUSE_BYTES && !this.admission!.admit(key, length)) return;
     const body = this.arena!.store(value.body);
     if (!body) return;

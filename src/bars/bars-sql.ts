@@ -214,6 +214,9 @@ interface PieceCuts {
   join: string;
 }
 
+/** A page in one piece (small, or the chunked shape, which cuts its own rows). */
+const NO_CUTS: PieceCuts = { count: 0, by: 'number', join: '' };
+
 function pieceCutsSql(
   sel: BarsSelection,
   p: Params,
@@ -225,9 +228,8 @@ function pieceCutsSql(
     (sel.limit ?? 0) <= PAGE_CHUNK_BARS
       ? 0
       : Math.max(0, Math.ceil(pageBarsBound(sel) / PAGE_CHUNK_BARS) - 1);
-  if (count === 0 || TIMEFRAME_SPECS[sel.timeframe].bucket !== null) {
-    return { count, by: 'number', join: '' };
-  }
+  if (count === 0) return NO_CUTS;
+  if (TIMEFRAME_SPECS[sel.timeframe].bucket !== null) return { count, by: 'number', join: '' };
   const first = sel.skip ?? 0;
   const probes = Array.from(
     { length: count },
@@ -246,7 +248,7 @@ function pieceCutsSql(
 
 /** The rows subquery as the page's aggregates read it: numbered when cut by number. */
 function piecedRowsSql(cuts: PieceCuts, rows: string, dir: 'ASC' | 'DESC'): string {
-  if (cuts.count === 0 || cuts.by === 'time') return `(${rows}) r`;
+  if (cuts.by === 'time' || cuts.count === 0) return `(${rows}) r`;
   return `(SELECT r0.*, row_number() OVER (ORDER BY r0.bucket ${dir}) AS rn FROM (${rows}) r0) r`;
 }
 
@@ -344,8 +346,7 @@ export function singleJsonSql(sel: BarsSelection, shape: PageShape): BuiltSql {
     : '';
   const order = `ORDER BY r.bucket ${dir}`;
   // Binds the cuts' offsets, so only for the shape that uses them.
-  const cuts: PieceCuts =
-    shape === 'one-row' ? pieceCutsSql(sel, p, whereAt, dir) : { count: 0, by: 'time', join: '' };
+  const cuts = shape === 'one-row' ? pieceCutsSql(sel, p, whereAt, dir) : NO_CUTS;
   const page = (bars: string): string => `SELECT least(count(*), ${limit})::int AS n,
              count(*) > ${limit} AS more,
              (array_agg(r.bucket ${order}))[least(count(*), ${limit})] AS last,

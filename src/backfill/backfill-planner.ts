@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 
 import { InvalidInputError } from '../common/domain-error';
+import type { AssetClass } from '../market/asset-classes';
+import type { BaseTimeframe } from '../market/timeframes';
 import { BackfillSeriesRepository } from './backfill-series.repository';
-import type { AssetClass, BaseTimeframe } from './providers/market-data-provider';
 
 /** What a caller asks for (HTTP body, CLI options, the schedule, the demo seed). */
 export interface BackfillRequest {

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
+import type { BaseTimeframe } from '../market/timeframes';
 import { timed } from '../metrics/instruments';
-import type { BaseTimeframe } from './providers/market-data-provider';
 
 export type RunTrigger = 'schedule' | 'manual' | 'cli' | 'repair' | 'demo';
 export type RunStatus = 'queued' | 'running' | 'succeeded' | 'partial' | 'failed' | 'interrupted';

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 
 import { InvalidInputError, NotFoundError } from '../common/domain-error';
 import { exclusiveEnd, parseTimeParam } from '../common/time-params';
+import type { BaseTimeframe } from '../market/timeframes';
 import { GapsService } from '../quality/gaps.service';
 import type { BackfillRequest, PlannedSeries } from './backfill-planner';
 import { BackfillRunner, StartOptions } from './backfill-runner.service';
@@ -12,7 +13,6 @@ import {
   RunStatus,
 } from './backfill-runs.repository';
 import { BackfillSeriesRepository } from './backfill-series.repository';
-import type { BaseTimeframe } from './providers/market-data-provider';
 
 export interface RunView {
   id: string;

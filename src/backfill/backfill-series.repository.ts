@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
+import type { AssetClass } from '../market/asset-classes';
+import type { BaseTimeframe } from '../market/timeframes';
 import { timed } from '../metrics/instruments';
-import type { AssetClass, BaseTimeframe } from './providers/market-data-provider';
 
 export interface TrackedSymbolRow {
   symbol: string;

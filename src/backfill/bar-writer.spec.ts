@@ -1,5 +1,5 @@
+import type { Bar } from '../market/bar';
 import { dedupeAscending, utcTimestamp } from './bar-writer';
-import type { ProviderBar } from './providers/market-data-provider';
 
 describe('bar writer helpers', () => {
   it('formats instants exactly like toISOString, with or without milliseconds', () => {
@@ -17,7 +17,7 @@ describe('bar writer helpers', () => {
   });
 
   it('sorts bars and keeps the later of two with the same timestamp', () => {
-    const bar = (ts: number, close: number): ProviderBar => ({
+    const bar = (ts: number, close: number): Bar => ({
       ts,
       open: 1,
       high: 1,

@@ -6,9 +6,10 @@ import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource } from 'typeorm';
 
+import type { Bar } from '../market/bar';
+import type { BaseTimeframe } from '../market/timeframes';
 import { barsWritten } from '../metrics/instruments';
 import { BarQuality, scoreBars, SeriesContext } from '../quality/bar-quality.rules';
-import type { BaseTimeframe, ProviderBar } from './providers/market-data-provider';
 import { acquireRawConnection } from './raw-pg-client';
 import { SeriesChangeNotifier } from './series-change.notifier';
 
@@ -56,7 +57,7 @@ export class BarWriter {
 
   async writeBatch(
     series: SeriesKey,
-    bars: readonly ProviderBar[],
+    bars: readonly Bar[],
     options: WriteOptions,
   ): Promise<{ written: number }> {
     const ordered = dedupeAscending(bars);
@@ -111,7 +112,7 @@ export class BarWriter {
   private async append(
     client: PoolClient,
     series: SeriesKey,
-    bars: readonly ProviderBar[],
+    bars: readonly Bar[],
     quality: readonly BarQuality[],
     source: string,
   ): Promise<number | null> {
@@ -143,7 +144,7 @@ export class BarWriter {
   private async upsertStaged(
     client: PoolClient,
     series: SeriesKey,
-    bars: readonly ProviderBar[],
+    bars: readonly Bar[],
     quality: readonly BarQuality[],
     source: string,
   ): Promise<number> {
@@ -184,7 +185,7 @@ export class BarWriter {
   private async loadContext(
     client: PoolClient,
     series: SeriesKey,
-    bars: readonly ProviderBar[],
+    bars: readonly Bar[],
   ): Promise<{ context: SeriesContext; newestStored: number | null }> {
     const first = new Date(bars[0].ts);
     const last = new Date(bars[bars.length - 1].ts);
@@ -229,7 +230,7 @@ export class BarWriter {
 }
 
 /** Ascending by time; when the source repeats a timestamp the later occurrence wins. */
-export function dedupeAscending(bars: readonly ProviderBar[]): ProviderBar[] {
+export function dedupeAscending(bars: readonly Bar[]): Bar[] {
   let sorted = true;
   for (let i = 1; i < bars.length; i++) {
     if (bars[i].ts <= bars[i - 1].ts) {
@@ -237,17 +238,17 @@ export function dedupeAscending(bars: readonly ProviderBar[]): ProviderBar[] {
       break;
     }
   }
-  if (sorted) return bars as ProviderBar[];
-  const byTs = new Map<number, ProviderBar>();
+  if (sorted) return bars as Bar[];
+  const byTs = new Map<number, Bar>();
   for (const bar of bars) byTs.set(bar.ts, bar);
   return [...byTs.values()].sort((a, b) => a.ts - b.ts);
 }
 
 /** COPY text-format rows: `lead` + OHLCV, vwap, trades + `suffix` + score, flags[, validated]. */
 function* copyRows(
-  bars: readonly ProviderBar[],
+  bars: readonly Bar[],
   quality: readonly BarQuality[],
-  lead: (bar: ProviderBar) => string,
+  lead: (bar: Bar) => string,
   suffix: string,
   withValidated: boolean,
 ): Generator<string> {

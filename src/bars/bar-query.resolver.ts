@@ -3,12 +3,11 @@ import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { FieldError, InvalidInputError } from '../common/domain-error';
 import { exclusiveEnd, parseTimeParam } from '../common/time-params';
+import { Timeframe, TIMEFRAME_SPECS } from '../market/timeframes';
 import { CursorPosition, decodeCursor, fingerprint } from './bar-cursor';
 import type { BarsSelection } from './bars-sql';
 import { BarsQueryDto } from './dto/bars-query.dto';
-import { INTRADAY_TIMEFRAMES, Timeframe } from './timeframes';
 
-const DAY_MS = 86_400_000;
 export const DEFAULT_LIMIT = 5000;
 
 export interface ResolvedQuery {
@@ -63,8 +62,7 @@ export class BarQueryResolver {
       ({ startMs, endExclusiveMs } = after);
     } else {
       endExclusiveMs = end ? exclusiveEnd(end) : this.clock.now().getTime() + 1;
-      const span = INTRADAY_TIMEFRAMES.has(timeframe) ? 30 * DAY_MS : 365 * DAY_MS;
-      startMs = start ? start.ms : endExclusiveMs - span;
+      startMs = start ? start.ms : endExclusiveMs - TIMEFRAME_SPECS[timeframe].defaultWindowMs;
       if (start && !end && startMs >= endExclusiveMs) {
         throw InvalidInputError.field('start', 'must not be after end (which defaults to now)');
       }

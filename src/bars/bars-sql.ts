@@ -1,4 +1,4 @@
-import { Timeframe, TIMEFRAME_SPECS } from './timeframes';
+import { Bucketing, Timeframe, TIMEFRAME_SPECS } from '../market/timeframes';
 
 /**
  * Builds the one SQL statement behind each bar read. Only fixed fragments chosen by validated
@@ -65,6 +65,7 @@ function rowsSql(
   options: { join?: boolean; extraWhere?: string } = {},
 ): RowsSql {
   const spec = TIMEFRAME_SPECS[sel.timeframe];
+  const bucketExpression = bucketSql(spec.bucketing);
   const dir = sel.sort === 'desc' ? 'DESC' : 'ASC';
   const timeframe = p.add(spec.base, 'text');
   const start = p.add(sel.startIso, 'timestamptz');
@@ -100,7 +101,7 @@ function rowsSql(
   const order = multi ? `b.symbol, bucket ${dir}` : `bucket ${dir}`;
   const limit = limitRows !== undefined ? `LIMIT ${p.add(limitRows, 'int')}` : '';
 
-  if (spec.bucket === null) {
+  if (bucketExpression === null) {
     const rows = `SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap,
               b.trades, b.quality_score, b.flags
             FROM bars b ${join ? 'JOIN symbols s ON s.symbol = b.symbol' : ''}
@@ -108,7 +109,7 @@ function rowsSql(
             ORDER BY ${order} ${limit}`;
     return { rows, whereAt };
   }
-  const bucket = spec.bucket.replace(/\btz\b/g, 's.time_zone');
+  const bucket = bucketExpression;
   // First open / last close by time inside the bucket; vwap and trades only when every bar in
   // the bucket has them (a partial sum would silently understate the bucket).
   const rows = `SELECT * FROM (
@@ -131,6 +132,26 @@ function rowsSql(
           ${sel.after ? `WHERE ${keyset('b', 'b.bucket')}` : ''}
           ORDER BY ${order} ${limit}`;
   return { rows, whereAt };
+}
+
+const EPOCH = `TIMESTAMPTZ '1970-01-01 00:00:00+00'`;
+
+/**
+ * The bucket of a raw bar `b.ts` as SQL (see Bucketing), in the symbol's time zone
+ * `s.time_zone` where local; null for stored timeframes. Fixed fragments chosen from the table,
+ * never built from input.
+ */
+function bucketSql(bucketing: Bucketing): string | null {
+  switch (bucketing.kind) {
+    case 'stored':
+      return null;
+    case 'epoch':
+      return `date_bin(INTERVAL '${bucketing.interval}', b.ts, ${EPOCH})`;
+    case 'local':
+      return `(date_bin(INTERVAL '${bucketing.interval}', b.ts AT TIME ZONE s.time_zone, TIMESTAMP '2000-01-01') AT TIME ZONE s.time_zone)`;
+    case 'calendar':
+      return `(date_trunc('${bucketing.unit}', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone)`;
+  }
 }
 
 /**
@@ -229,7 +250,8 @@ function pieceCutsSql(
       ? 0
       : Math.max(0, Math.ceil(pageBarsBound(sel) / PAGE_CHUNK_BARS) - 1);
   if (count === 0) return NO_CUTS;
-  if (TIMEFRAME_SPECS[sel.timeframe].bucket !== null) return { count, by: 'number', join: '' };
+  if (TIMEFRAME_SPECS[sel.timeframe].bucketing.kind !== 'stored')
+    return { count, by: 'number', join: '' };
   const first = sel.skip ?? 0;
   const probes = Array.from(
     { length: count },

@@ -4,8 +4,8 @@ import { Injectable } from '@nestjs/common';
 import type { PoolClient } from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 
-import type { BaseTimeframe } from '../backfill/providers/market-data-provider';
 import { ReadPool } from '../database/read-pool';
+import { BaseTimeframe, TIMEFRAME_SPECS } from '../market/timeframes';
 import { timed } from '../metrics/instruments';
 import {
   BarsSelection,
@@ -17,7 +17,6 @@ import {
 } from './bars-sql';
 import { CopyPageReader } from './copy-page-reader';
 import { PageMeta, StreamedBarsPage } from './streamed-bars-page';
-import { TIMEFRAME_SPECS } from './timeframes';
 
 export interface BarsPageRow {
   n: number;
@@ -153,7 +152,7 @@ export class BarsRepository {
   private worthSplitting(selection: BarsSelection): boolean {
     return (
       (selection.limit ?? 0) >= SPLIT_MIN_BARS &&
-      TIMEFRAME_SPECS[selection.timeframe].bucket === null &&
+      TIMEFRAME_SPECS[selection.timeframe].bucketing.kind === 'stored' &&
       this.reads.spare() >= 2
     );
   }

@@ -5,14 +5,14 @@ import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { InvalidInputError, NotFoundError } from '../common/domain-error';
 import { jsonBody } from '../common/json-body';
-import { normaliseSymbol } from '../symbols/symbol-format';
+import { normaliseSymbol } from '../market/symbol';
+import { Timeframe, TIMEFRAME_SPECS } from '../market/timeframes';
 import { encodeCursor } from './bar-cursor';
 import { BarQueryResolver, ResolvedQuery } from './bar-query.resolver';
 import { BarsRepository } from './bars.repository';
 import { BarsCache, CachedResponse, etagOf } from './bars-cache';
 import { BarsQueryDto, LatestBarQueryDto, MultiBarsQueryDto } from './dto/bars-query.dto';
 import { StreamedBarsPage } from './streamed-bars-page';
-import { Timeframe, TIMEFRAME_SPECS } from './timeframes';
 
 export const MAX_SYMBOLS = 100;
 const DAY_MS = 86_400_000;
@@ -22,19 +22,6 @@ export type BarsResponse =
   /** A large page streamed as it is read (StreamedBarsPage); never cached here. */
   | { kind: 'json-stream'; stream: Readable; etag: string; cacheControl: string }
   | { kind: 'csv'; stream: Readable; cacheControl: string; filename: string };
-
-/** How far back the newest bucket of a timeframe can start before its newest raw bar. */
-const LATEST_LOOKBACK_MS: Record<Timeframe, number> = {
-  '1m': 0,
-  '5m': 5 * 60_000,
-  '15m': 15 * 60_000,
-  '30m': 30 * 60_000,
-  '1h': 3_600_000,
-  '4h': 5 * 3_600_000,
-  '1d': 0,
-  '1w': 8 * DAY_MS,
-  '1mo': 32 * DAY_MS,
-};
 
 @Injectable()
 export class BarsService {
@@ -171,7 +158,7 @@ export class BarsService {
     const page = await this.repository.findPageInOneStatement({
       symbols: [symbol],
       timeframe,
-      startIso: new Date(last - LATEST_LOOKBACK_MS[timeframe]).toISOString(),
+      startIso: new Date(last - TIMEFRAME_SPECS[timeframe].latestLookbackMs).toISOString(),
       endExclusiveIso: new Date(last + 1).toISOString(),
       sort: 'desc',
       validatedOnly: false,

@@ -1,7 +1,8 @@
 import { DateTime } from 'luxon';
 
-import type { BaseTimeframe, ProviderBar } from '../backfill/providers/market-data-provider';
 import { parseTimeParam } from '../common/time-params';
+import type { Bar } from '../market/bar';
+import type { BaseTimeframe } from '../market/timeframes';
 
 export const REQUIRED_COLUMNS = ['timestamp', 'open', 'high', 'low', 'close', 'volume'] as const;
 export const OPTIONAL_COLUMNS = ['vwap', 'trades'] as const;
@@ -11,7 +12,7 @@ export interface RowRejection {
   reason: string;
 }
 
-export type ParsedRow = { bar: ProviderBar } | { rejection: string };
+export type ParsedRow = { bar: Bar } | { rejection: string };
 
 /**
  * Validates the rows of a vendor CSV file (`timestamp,open,high,low,close,volume[,vwap,trades]`)

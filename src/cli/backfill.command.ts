@@ -3,9 +3,9 @@ import { Command, CommandRunner, Option } from 'nest-commander';
 
 import { RunProgress } from '../backfill/backfill-runner.service';
 import { BackfillRunsService } from '../backfill/backfill-runs.service';
-import { BASE_TIMEFRAMES, BaseTimeframe } from '../backfill/providers/market-data-provider';
 import { InvalidInputError } from '../common/domain-error';
-import { SYMBOL_PATTERN, SYMBOL_RULE } from '../symbols/symbol-format';
+import { SYMBOL_PATTERN, SYMBOL_RULE } from '../market/symbol';
+import { BASE_TIMEFRAMES, BaseTimeframe } from '../market/timeframes';
 import { CliError, printJson, printLine } from './cli-output';
 
 interface BackfillOptions {

@@ -5,13 +5,10 @@ import { parse } from 'csv-parse';
 import { Command, CommandRunner, Option } from 'nest-commander';
 
 import { BarWriter } from '../backfill/bar-writer';
-import {
-  BASE_TIMEFRAMES,
-  BaseTimeframe,
-  ProviderBar,
-} from '../backfill/providers/market-data-provider';
 import { CsvBarParser, RowRejection } from '../bars/csv-bar-parser';
-import { SYMBOL_PATTERN, SYMBOL_RULE } from '../symbols/symbol-format';
+import { Bar } from '../market/bar';
+import { SYMBOL_PATTERN, SYMBOL_RULE } from '../market/symbol';
+import { BASE_TIMEFRAMES, BaseTimeframe } from '../market/timeframes';
 import { SymbolsService } from '../symbols/symbols.service';
 import { CliError, printJson, printLine } from './cli-output';
 
@@ -67,7 +64,7 @@ export class ImportCsvCommand extends CommandRunner {
     const rejected: RowRejection[] = [];
     let rows = 0;
     let written = 0;
-    let batch: ProviderBar[] = [];
+    let batch: Bar[] = [];
     const flush = async () => {
       if (batch.length === 0) return;
       written += (await this.writer.writeBatch({ symbol, timeframe }, batch, { source: 'csv' }))

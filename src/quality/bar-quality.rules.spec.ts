@@ -1,10 +1,10 @@
-import type { ProviderBar } from '../backfill/providers/market-data-provider';
+import type { Bar } from '../market/bar';
 import { scoreBars, scoreOf, SeriesContext, VALIDATED_THRESHOLD } from './bar-quality.rules';
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2024, 0, 2, 5); // a Tuesday
 
-function bar(overrides: Partial<ProviderBar> = {}): ProviderBar {
+function bar(overrides: Partial<Bar> = {}): Bar {
   return {
     ts: T0,
     open: 100,
@@ -24,7 +24,7 @@ const afterClose = (close: number, ts = T0 - DAY): SeriesContext => ({
   previous: { ts, close },
 });
 
-function flagsOf(b: ProviderBar, context: SeriesContext = daily): string[] {
+function flagsOf(b: Bar, context: SeriesContext = daily): string[] {
   return scoreBars([b], context)[0].flags;
 }
 

@@ -1,5 +1,3 @@
-import type { BaseTimeframe, ProviderBar } from '../backfill/providers/market-data-provider';
-
 /**
  * Validation on write (API.md "Validation"): every stored bar gets a quality score in 0..1 and
  * the flags that explain it; `validated` means score >= 0.85.
@@ -84,7 +82,7 @@ const CLEAN: BarQuality = Object.freeze({ score: 1, flags: Object.freeze([]) as 
  * Scores a batch in ascending time order; each bar is judged against the one before it. This
  * runs for every ingested bar, so it avoids per-bar allocations on the clean path.
  */
-export function scoreBars(bars: readonly ProviderBar[], context: SeriesContext): BarQuality[] {
+export function scoreBars(bars: readonly Bar[], context: SeriesContext): BarQuality[] {
   const limits = THRESHOLDS[context.timeframe];
   const median = medianVolume(context.tailVolumes, bars);
   const volumeLimit = median === null ? Infinity : median * VOLUME_ANOMALY_FACTOR;
@@ -129,7 +127,7 @@ export function scoreOf(flags: readonly QualityFlag[]): number {
 }
 
 /** The OHLC-constraint flags of a bar, or null when it has none (the common case). */
-function ohlcFlags(bar: ProviderBar): QualityFlag[] | null {
+function ohlcFlags(bar: Bar): QualityFlag[] | null {
   const { open, high, low, close } = bar;
   const bad = (price: number): boolean => !(price > 0) || price === Infinity;
   let flags: QualityFlag[] | null = null;
@@ -146,7 +144,7 @@ function splitBetween(splitTimes: readonly number[], fromTs: number, toTs: numbe
   return splitTimes.some((time) => time > fromTs && time <= toTs);
 }
 
-function medianVolume(tail: readonly number[], bars: readonly ProviderBar[]): number | null {
+function medianVolume(tail: readonly number[], bars: readonly Bar[]): number | null {
   const volumes = new Float64Array(tail.length + bars.length);
   let n = 0;
   for (const volume of tail) if (volume >= 0 && volume !== Infinity) volumes[n++] = volume;
@@ -157,3 +155,5 @@ function medianVolume(tail: readonly number[], bars: readonly ProviderBar[]): nu
   const median = n % 2 === 1 ? usable[middle] : (usable[middle - 1] + usable[middle]) / 2;
   return median > 0 ? median : null;
 }
+import type { Bar } from '../market/bar';
+import type { BaseTimeframe } from '../market/timeframes';

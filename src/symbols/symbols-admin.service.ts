@@ -8,16 +8,15 @@ import {
   NotFoundError,
 } from '../common/domain-error';
 import type { WarehouseRequest } from '../common/request-context';
+import { ASSET_CLASSES, AssetClass } from '../market/asset-classes';
+import { SYMBOL_PATTERN, SYMBOL_RULE } from '../market/symbol';
 import {
-  ASSET_CLASSES,
-  AssetClass,
   checkDate,
   checkTimeframes,
   checkZone,
   currencyFor,
   orderTimeframes,
 } from './dto/admin-symbol-fields';
-import { SYMBOL_PATTERN, SYMBOL_RULE } from './symbol-format';
 import { AdminSymbolRow, SymbolChanges, SymbolsAdminRepository } from './symbols-admin.repository';
 
 export interface NewSymbolInput {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 
 import { BarsCache } from '../bars/bars-cache';
 import { NotFoundError } from '../common/domain-error';
+import { normaliseSymbol } from '../market/symbol';
 import {
   DetailedSymbolDto,
   DetailedSymbolListDto,
@@ -10,7 +11,6 @@ import {
   TimeframeCoverageDto,
 } from './dto/symbol-response.dto';
 import { SymbolsQueryDto } from './dto/symbols-query.dto';
-import { normaliseSymbol } from './symbol-format';
 import { BarStatsRow, SymbolRow, SymbolsRepository } from './symbols.repository';
 
 type BarStats = Omit<TimeframeCoverageDto, 'openGaps'> & { validated: number };

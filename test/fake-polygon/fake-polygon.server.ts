@@ -3,11 +3,9 @@ import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 
 import { SyntheticMarket } from '../../src/backfill/providers/demo/synthetic-market';
-import {
-  AssetClass,
-  BaseTimeframe,
-  ProviderBar,
-} from '../../src/backfill/providers/market-data-provider';
+import { AssetClass } from '../../src/market/asset-classes';
+import { Bar } from '../../src/market/bar';
+import { BaseTimeframe } from '../../src/market/timeframes';
 import { addDays } from '../../src/quality/calendars/calendar-dates';
 import { calendarFor } from '../../src/quality/calendars/calendar-for';
 import { answerWithFault, FaultBook } from './fake-polygon.faults';
@@ -37,7 +35,7 @@ export interface FakePolygon {
   /** Makes a session's bars (minute and daily) missing upstream from now on. */
   omitSession(ticker: string, date: string): void;
   /** The bars a full, fault-free fetch of the window returns (dates as in the URL). */
-  expectedBars(ticker: string, timeframe: BaseTimeframe, from: string, to: string): ProviderBar[];
+  expectedBars(ticker: string, timeframe: BaseTimeframe, from: string, to: string): Bar[];
   /** Requests to the aggregates endpoint (optionally for one ticker). */
   aggregateRequests(ticker?: string): RecordedRequest[];
   close(): Promise<void>;
@@ -83,7 +81,7 @@ export async function startFakePolygon(options: FakePolygonOptions = {}): Promis
     timeframe: BaseTimeframe,
     fromMs: number,
     toMs: number,
-  ): Generator<ProviderBar> {
+  ): Generator<Bar> {
     const assetClass = assetClassOf(ticker);
     const calendar = calendarFor(assetClass);
     const edge = now();

@@ -1,4 +1,3 @@
-import { ProviderBar } from '../../src/backfill/providers/market-data-provider';
 import { Clock } from '../../src/backfill/providers/polygon/clock';
 import { PolygonProvider } from '../../src/backfill/providers/polygon/polygon.provider';
 import {
@@ -6,6 +5,7 @@ import {
   PolygonHttpClient,
 } from '../../src/backfill/providers/polygon/polygon-http.client';
 import { RequestBudget } from '../../src/backfill/providers/polygon/request-budget';
+import { Bar } from '../../src/market/bar';
 import { FakePolygon } from './fake-polygon.server';
 
 export interface PolygonUnderTest {
@@ -53,9 +53,9 @@ export function polygonAgainst(
 
 /** Drains getBars, keeping the pages that were yielded before any error. */
 export async function collectPages(
-  iterable: AsyncIterable<ProviderBar[]>,
-): Promise<{ pages: ProviderBar[][]; error: unknown }> {
-  const pages: ProviderBar[][] = [];
+  iterable: AsyncIterable<Bar[]>,
+): Promise<{ pages: Bar[][]; error: unknown }> {
+  const pages: Bar[][] = [];
   try {
     for await (const page of iterable) pages.push(page);
     return { pages, error: null };

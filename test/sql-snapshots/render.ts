@@ -11,7 +11,7 @@ import {
   singleCsvCopySql,
   singleJsonSql,
 } from '../../src/bars/bars-sql';
-import { Timeframe, TIMEFRAMES } from '../../src/bars/timeframes';
+import { Timeframe, TIMEFRAMES } from '../../src/market/timeframes';
 
 interface Shape {
   label: string;

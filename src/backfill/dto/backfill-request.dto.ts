@@ -11,8 +11,8 @@ import {
 } from 'class-validator';
 
 import { TimeParamConstraint } from '../../common/time-param.constraint';
-import { SYMBOL_PATTERN, SYMBOL_RULE } from '../../symbols/symbol-format';
-import { BASE_TIMEFRAMES } from '../providers/market-data-provider';
+import { SYMBOL_PATTERN, SYMBOL_RULE } from '../../market/symbol';
+import { BASE_TIMEFRAMES } from '../../market/timeframes';
 
 /** Body of `POST /api/v1/admin/backfill`; every field is optional (API.md defaults). */
 export class BackfillRequestDto {

@@ -2,7 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 
-import { SYMBOL_PATTERN, SYMBOL_RULE } from '../../symbols/symbol-format';
+import { SYMBOL_PATTERN, SYMBOL_RULE } from '../../market/symbol';
 import { RUN_STATUSES, RunStatus } from '../backfill-runs.repository';
 
 /** Query of `GET /api/v1/admin/backfill/runs`: newest first, offset pagination. */

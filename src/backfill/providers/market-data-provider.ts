@@ -1,25 +1,11 @@
+import type { AssetClass } from '../../market/asset-classes';
+import type { Bar } from '../../market/bar';
+import type { BaseTimeframe } from '../../market/timeframes';
+
 /**
- * The market-data provider interface (ghostfolio-style): Polygon, the demo (synthetic) source
- * and CSV import all produce bars in this shape, and the backfill runner and writer consume it.
+ * The market-data provider interface (ghostfolio-style): Polygon and the demo (synthetic) source
+ * produce bars (`Bar`, src/market) in pages, and the backfill runner and writer consume them.
  */
-export type BaseTimeframe = '1m' | '1d';
-
-export const BASE_TIMEFRAMES: readonly BaseTimeframe[] = ['1m', '1d'];
-
-export type AssetClass = 'stocks' | 'crypto' | 'forex' | 'indices';
-
-/** One OHLCV bar as received, labelled by its start. */
-export interface ProviderBar {
-  /** Bar start, epoch milliseconds UTC (Polygon's `t`). */
-  ts: number;
-  open: number;
-  high: number;
-  low: number;
-  close: number;
-  volume: number;
-  vwap: number | null;
-  trades: number | null;
-}
 
 export interface BarsRequest {
   symbol: string;
@@ -53,7 +39,7 @@ export interface MarketDataProvider {
   /** 'polygon' | 'synthetic' | 'csv' — stored as each bar's `source`. */
   readonly name: string;
   /** Pages of bars in ascending time order; a page is only yielded once fully read and checked. */
-  getBars(request: BarsRequest): AsyncIterable<ProviderBar[]>;
+  getBars(request: BarsRequest): AsyncIterable<Bar[]>;
   getSplits(symbol: string, signal?: AbortSignal): Promise<ProviderSplit[]>;
   getDividends(symbol: string, signal?: AbortSignal): Promise<ProviderDividend[]>;
 }

@@ -3,7 +3,7 @@ import { Transform, Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, Validate } from 'class-validator';
 
 import { TimeParamConstraint } from '../../common/time-param.constraint';
-import { Timeframe, TIMEFRAMES } from '../timeframes';
+import { Timeframe, TIMEFRAMES } from '../../market/timeframes';
 
 export const ADJUSTMENTS = ['raw', 'split', 'dividend', 'all'] as const;
 export const SESSIONS = ['all', 'regular', 'extended'] as const;

@@ -2,7 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsArray, IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 
-import { SYMBOL_PATTERN, SYMBOL_RULE } from '../../symbols/symbol-format';
+import { SYMBOL_PATTERN, SYMBOL_RULE } from '../../market/symbol';
 import { GAP_STATUSES, GapStatus } from '../gaps.repository';
 
 /** Query of `GET /api/v1/admin/gaps`. */

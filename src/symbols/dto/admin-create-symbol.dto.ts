@@ -12,15 +12,10 @@ import {
   MinLength,
 } from 'class-validator';
 
-import { SYMBOL_PATTERN, SYMBOL_RULE } from '../symbol-format';
-import {
-  ASSET_CLASSES,
-  AssetClass,
-  BASE_TIMEFRAMES,
-  BaseTimeframe,
-  ISO_DATE,
-  upperCased,
-} from './admin-symbol-fields';
+import { ASSET_CLASSES, AssetClass } from '../../market/asset-classes';
+import { SYMBOL_PATTERN, SYMBOL_RULE } from '../../market/symbol';
+import { BASE_TIMEFRAMES, BaseTimeframe } from '../../market/timeframes';
+import { ISO_DATE, upperCased } from './admin-symbol-fields';
 
 /** POST /api/v1/admin/symbols. Unset fields take defaults from the asset class. */
 export class AdminCreateSymbolDto {

@@ -2,12 +2,8 @@ import type { TransformFnParams } from 'class-transformer';
 import { IANAZone } from 'luxon';
 
 import type { FieldError } from '../../common/domain-error';
-
-export const ASSET_CLASSES = ['stocks', 'crypto', 'forex', 'indices'] as const;
-export type AssetClass = (typeof ASSET_CLASSES)[number];
-
-export const BASE_TIMEFRAMES = ['1m', '1d'] as const;
-export type BaseTimeframe = (typeof BASE_TIMEFRAMES)[number];
+import type { AssetClass } from '../../market/asset-classes';
+import { BASE_TIMEFRAMES } from '../../market/timeframes';
 
 export const ISO_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ArrayNotEmpty, ArrayUnique, IsArray, IsIn } from 'class-validator';
 
-import { BASE_TIMEFRAMES, BaseTimeframe } from './admin-symbol-fields';
+import { BASE_TIMEFRAMES, BaseTimeframe } from '../../market/timeframes';
 
 /** PUT /api/v1/admin/symbols/{symbol}/timeframes: the base timeframes to backfill. */
 export class AdminSymbolTimeframesDto {

@@ -11,7 +11,8 @@ import {
   ValidateIf,
 } from 'class-validator';
 
-import { ASSET_CLASSES, AssetClass, ISO_DATE, upperCased } from './admin-symbol-fields';
+import { ASSET_CLASSES, AssetClass } from '../../market/asset-classes';
+import { ISO_DATE, upperCased } from './admin-symbol-fields';
 
 /** PUT /api/v1/admin/symbols/{symbol}: metadata and `active`; at least one field. */
 export class AdminUpdateSymbolDto {

@@ -2,13 +2,13 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 
-export const ASSET_CLASSES = ['stocks', 'crypto', 'forex', 'indices'] as const;
+import { ASSET_CLASSES, AssetClass } from '../../market/asset-classes';
 
 export class SymbolsQueryDto {
   @ApiPropertyOptional({ enum: ASSET_CLASSES })
   @IsOptional()
   @IsIn(ASSET_CLASSES, { message: `must be one of ${ASSET_CLASSES.join(', ')}` })
-  assetClass?: (typeof ASSET_CLASSES)[number];
+  assetClass?: AssetClass;
 
   @ApiPropertyOptional({ description: 'Symbol prefix or name substring, case-insensitive.' })
   @IsOptional()

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 
-import type { ProviderBar } from '../../../src/backfill/providers/market-data-provider';
+import type { Bar } from '../../../src/market/bar';
 
 /** Polls a run until it leaves `running` (bounded); returns the run with its series. */
 export async function waitForRun(
@@ -56,7 +56,7 @@ export async function storedBars(
   dataSource: DataSource,
   symbol: string,
   timeframe: string,
-): Promise<ProviderBar[]> {
+): Promise<Bar[]> {
   const rows: Record<string, string | number | null>[] = await dataSource.query(
     `SELECT (extract(epoch FROM ts) * 1000)::bigint AS ts, open, high, low, close, volume, vwap,
             trades

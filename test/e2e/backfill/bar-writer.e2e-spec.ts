@@ -1,11 +1,11 @@
 import { BarWriter } from '../../../src/backfill/bar-writer';
-import type { ProviderBar } from '../../../src/backfill/providers/market-data-provider';
+import type { Bar } from '../../../src/market/bar';
 import { startTestApp, TestApp } from '../../support/test-app';
 
 const DAY = 86_400_000;
 const START = Date.UTC(2024, 0, 2, 5);
 
-function dailyBars(count: number, from = START): ProviderBar[] {
+function dailyBars(count: number, from = START): Bar[] {
   return Array.from({ length: count }, (_, i) => ({
     ts: from + i * DAY,
     open: 100 + i,

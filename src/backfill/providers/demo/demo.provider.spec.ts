@@ -1,8 +1,9 @@
-import { BarsRequest, ProviderBar } from '../market-data-provider';
+import { Bar } from '../../../market/bar';
+import { BarsRequest } from '../market-data-provider';
 import { DemoProvider } from './demo.provider';
 
-async function drain(iterable: AsyncIterable<ProviderBar[]>): Promise<ProviderBar[][]> {
-  const pages: ProviderBar[][] = [];
+async function drain(iterable: AsyncIterable<Bar[]>): Promise<Bar[][]> {
+  const pages: Bar[][] = [];
   for await (const page of iterable) pages.push(page);
   return pages;
 }

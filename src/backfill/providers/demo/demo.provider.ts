@@ -1,9 +1,9 @@
+import { Bar } from '../../../market/bar';
 import { addDays } from '../../../quality/calendars/calendar-dates';
 import { calendarFor } from '../../../quality/calendars/calendar-for';
 import {
   BarsRequest,
   MarketDataProvider,
-  ProviderBar,
   ProviderDividend,
   ProviderSplit,
 } from '../market-data-provider';
@@ -35,12 +35,12 @@ export class DemoProvider implements MarketDataProvider {
   }
 
   /** Same window convention as Polygon: the UTC dates of from/to, as whole exchange days. */
-  async *getBars(request: BarsRequest): AsyncIterable<ProviderBar[]> {
+  async *getBars(request: BarsRequest): AsyncIterable<Bar[]> {
     const calendar = calendarFor(request.assetClass);
     const fromMs = calendar.startOfDay(request.from.toISOString().slice(0, 10)).getTime();
     const toMs = calendar.startOfDay(addDays(request.to.toISOString().slice(0, 10), 1)).getTime();
     const now = this.now();
-    let page: ProviderBar[] = [];
+    let page: Bar[] = [];
     for (const bar of this.market.bars(
       request.symbol,
       request.assetClass,
@@ -93,7 +93,7 @@ export class DemoProvider implements MarketDataProvider {
     return dividends;
   }
 
-  private isFinished(bar: ProviderBar, request: BarsRequest, now: number): boolean {
+  private isFinished(bar: Bar, request: BarsRequest, now: number): boolean {
     if (request.timeframe === '1m') return bar.ts + MINUTE_MS <= now;
     const calendar = calendarFor(request.assetClass);
     const session = calendar.session(calendar.dateOf(new Date(bar.ts)));

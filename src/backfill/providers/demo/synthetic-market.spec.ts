@@ -1,9 +1,9 @@
-import { ProviderBar } from '../market-data-provider';
+import { Bar } from '../../../market/bar';
 import { SyntheticMarket } from './synthetic-market';
 
 const YEAR_2024: [number, number] = [Date.parse('2024-01-01'), Date.parse('2025-01-01')];
 
-function assertSaneBar(bar: ProviderBar): void {
+function assertSaneBar(bar: Bar): void {
   expect(bar.low).toBeGreaterThan(0);
   expect(bar.low).toBeLessThanOrEqual(Math.min(bar.open, bar.close));
   expect(bar.high).toBeGreaterThanOrEqual(Math.max(bar.open, bar.close));
@@ -94,8 +94,8 @@ describe('SyntheticMarket', () => {
   });
 
   it('stays within a plausible band of the base price over decades', () => {
-    const early = market.dailyBar('KO', 'stocks', '2000-06-01') as ProviderBar;
-    const late = market.dailyBar('KO', 'stocks', '2030-06-03') as ProviderBar;
+    const early = market.dailyBar('KO', 'stocks', '2000-06-01') as Bar;
+    const late = market.dailyBar('KO', 'stocks', '2030-06-03') as Bar;
     expect(late.close / early.close).toBeGreaterThan(0.1);
     expect(late.close / early.close).toBeLessThan(10);
   });

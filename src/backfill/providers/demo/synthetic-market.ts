@@ -1,7 +1,9 @@
+import { AssetClass } from '../../../market/asset-classes';
+import { Bar } from '../../../market/bar';
+import { BaseTimeframe } from '../../../market/timeframes';
 import { addDays, daysBetween } from '../../../quality/calendars/calendar-dates';
 import { calendarFor } from '../../../quality/calendars/calendar-for';
 import { ExchangeCalendar } from '../../../quality/calendars/exchange-calendar';
-import { AssetClass, BaseTimeframe, ProviderBar } from '../market-data-provider';
 import { hashString, SeededRandom } from './seeded-random';
 
 const MINUTE_MS = 60_000;
@@ -39,7 +41,7 @@ export class SyntheticMarket {
     fromMs: number,
     toMs: number,
     options: SyntheticOptions = {},
-  ): Generator<ProviderBar> {
+  ): Generator<Bar> {
     const calendar = calendarFor(assetClass);
     const firstDate = calendar.dateOf(new Date(fromMs));
     const lastDate = calendar.dateOf(new Date(toMs));
@@ -48,7 +50,7 @@ export class SyntheticMarket {
       const date = addDays(firstDate, i);
       const dayBars =
         timeframe === '1d'
-          ? [this.dailyBar(symbol, assetClass, date)].filter((b): b is ProviderBar => b !== null)
+          ? [this.dailyBar(symbol, assetClass, date)].filter((b): b is Bar => b !== null)
           : this.minuteBars(symbol, assetClass, date, options);
       for (const bar of dayBars) {
         if (bar.ts >= fromMs && bar.ts < toMs) yield bar;
@@ -57,7 +59,7 @@ export class SyntheticMarket {
   }
 
   /** The day's bar, stamped at midnight in the exchange's time zone; null when closed. */
-  dailyBar(symbol: string, assetClass: AssetClass, date: string): ProviderBar | null {
+  dailyBar(symbol: string, assetClass: AssetClass, date: string): Bar | null {
     const calendar = calendarFor(assetClass);
     const minutes = this.minuteBars(symbol, assetClass, date, {});
     if (minutes.length === 0) return null;
@@ -93,7 +95,7 @@ export class SyntheticMarket {
     assetClass: AssetClass,
     date: string,
     options: SyntheticOptions,
-  ): ProviderBar[] {
+  ): Bar[] {
     const calendar = calendarFor(assetClass);
     const session = calendar.session(date);
     if (!session) return [];
@@ -116,7 +118,7 @@ export class SyntheticMarket {
     for (let i = 1; i <= count; i += 1) walk[i] = walk[i - 1] + random.gaussian() * sigma;
     const decimals = priceDecimals(assetClass, Math.exp(logClose));
     const volumeDecimals = assetClass === 'stocks' ? 0 : 6;
-    const bars: ProviderBar[] = new Array(count);
+    const bars: Bar[] = new Array(count);
     for (let i = 0; i < count; i += 1) {
       const ts = start + i * MINUTE_MS;
       const at = (k: number) =>

@@ -1,4 +1,5 @@
-import { ProviderBar, ProviderDividend, ProviderSplit } from '../market-data-provider';
+import { Bar } from '../../../market/bar';
+import { ProviderDividend, ProviderSplit } from '../market-data-provider';
 
 /**
  * Shape checks for Polygon response bodies. A page is accepted whole or not at all: one bad
@@ -37,13 +38,13 @@ function envelope(body: unknown): { results: unknown[]; nextUrl: string | null }
 }
 
 /** `/v2/aggs/...`: `{ status, results?: [{ t, o, h, l, c, v, vw?, n? }], next_url? }`. */
-export const checkAggregates: ShapeCheck<ProviderBar> = (body) => {
+export const checkAggregates: ShapeCheck<Bar> = (body) => {
   const page = envelope(body);
   if (typeof page === 'string') return page;
   if (isObject(body) && body.resultsCount !== undefined && !finite(body.resultsCount)) {
     return 'resultsCount is not a number';
   }
-  const bars: ProviderBar[] = [];
+  const bars: Bar[] = [];
   let previous = -Infinity;
   for (let i = 0; i < page.results.length; i += 1) {
     const r = page.results[i];

@@ -1,7 +1,7 @@
+import { Bar } from '../../../market/bar';
 import {
   BarsRequest,
   MarketDataProvider,
-  ProviderBar,
   ProviderDividend,
   ProviderSplit,
 } from '../market-data-provider';
@@ -38,7 +38,7 @@ export class PolygonProvider implements MarketDataProvider {
    * resumed series re-reads part of its last day; the writer's upsert makes that harmless).
    * Only non-empty pages are yielded: an empty window yields nothing.
    */
-  async *getBars(request: BarsRequest): AsyncIterable<ProviderBar[]> {
+  async *getBars(request: BarsRequest): AsyncIterable<Bar[]> {
     const from = request.from.toISOString().slice(0, 10);
     const to = request.to.toISOString().slice(0, 10);
     const path =

@@ -5,6 +5,7 @@ import { BackfillApiModule } from './backfill/backfill-api.module';
 import { BarsModule } from './bars/bars.module';
 import { CalendarModule } from './calendar/calendar.module';
 import { LoggingModule } from './common/logging.module';
+import { SeriesChangesModule } from './common/series-changes';
 import { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
@@ -23,6 +24,7 @@ export class AppModule {
         AppConfigModule.forRoot(config),
         LoggingModule.forRoot(config),
         DatabaseModule,
+        SeriesChangesModule,
         ApiKeysModule,
         BackfillApiModule,
         BarsModule,

@@ -11,7 +11,6 @@ import { BackfillStatusService } from './backfill-status.service';
 import { BarWriter } from './bar-writer';
 import { CorporateActionsRepository } from './corporate-actions.repository';
 import { ProvidersModule } from './providers/providers.module';
-import { SeriesChangeNotifier } from './series-change.notifier';
 import { SeriesWorker } from './series-worker';
 
 /**
@@ -25,7 +24,6 @@ import { SeriesWorker } from './series-worker';
     Clock,
     BarWriter,
     CorporateActionsRepository,
-    SeriesChangeNotifier,
     BackfillRunsRepository,
     BackfillSeriesRepository,
     BackfillPlanner,

@@ -6,12 +6,12 @@ import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource } from 'typeorm';
 
+import { SERIES_CHANGED_CHANNEL, SeriesChanges } from '../common/series-changes';
 import type { Bar } from '../market/bar';
 import type { BaseTimeframe } from '../market/timeframes';
 import { barsWritten } from '../metrics/instruments';
 import { BarQuality, scoreBars, SeriesContext } from '../quality/bar-quality.rules';
 import { acquireRawConnection } from './raw-pg-client';
-import { SeriesChangeNotifier } from './series-change.notifier';
 
 export interface SeriesKey {
   symbol: string;
@@ -52,7 +52,7 @@ const UNIQUE_VIOLATION = '23505';
 export class BarWriter {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly notifier: SeriesChangeNotifier,
+    private readonly changes: SeriesChanges,
   ) {}
 
   async writeBatch(
@@ -89,7 +89,7 @@ export class BarWriter {
           [series.symbol, series.timeframe, newest, coveredTo],
         );
         if (written > 0) {
-          await client.query(`SELECT pg_notify('bars_changed', $1)`, [
+          await client.query(`SELECT pg_notify('${SERIES_CHANGED_CHANNEL}', $1)`, [
             `${series.symbol}:${series.timeframe}`,
           ]);
         }
@@ -103,7 +103,7 @@ export class BarWriter {
     }
     if (written > 0) {
       barsWritten.inc(written);
-      this.notifier.seriesChanged(series.symbol, series.timeframe);
+      this.changes.publish(series.symbol, series.timeframe);
     }
     return { written };
   }

@@ -1,3 +1,4 @@
+import { SeriesChanges } from '../common/series-changes';
 import { AppConfig } from '../config/app-config';
 import { ADMIT_ON_REUSE_BYTES, BarsCache, etagOf } from './bars-cache';
 
@@ -5,56 +6,55 @@ const config = (ttl: string) => AppConfig.fromEnv({ CACHE_TTL_SECONDS: ttl });
 
 describe('BarsCache', () => {
   it('serves nothing until the change listener is connected', () => {
-    const cache = new BarsCache(config('60'));
+    const changes = new SeriesChanges();
+    const cache = new BarsCache(config('60'), changes);
     cache.set('k', { body: Buffer.from('x'), etag: 'e' });
     expect(cache.get('k')).toBeUndefined();
-    cache.setAvailable(true);
+    changes.setRelayed(true);
     cache.set('k', { body: Buffer.from('x'), etag: 'e' });
     expect(cache.get('k')).toEqual({ body: Buffer.from('x'), etag: 'e' });
   });
 
   it('moves a series to a new generation on invalidation, leaving other series alone', () => {
-    const cache = new BarsCache(config('60'));
-    cache.setAvailable(true);
+    const changes = new SeriesChanges();
+    const cache = new BarsCache(config('60'), changes);
+    changes.setRelayed(true);
     const aapl = cache.generation('AAPL', '1m');
     const msft = cache.generation('MSFT', '1m');
-    cache.invalidateSeries('AAPL', '1m');
+    changes.publish('AAPL', '1m');
     expect(cache.generation('AAPL', '1m')).not.toBe(aapl);
     expect(cache.generation('MSFT', '1m')).toBe(msft);
     expect(cache.generation('AAPL', '1d')).toBe(cache.generation('MSFT', '1d'));
   });
 
   it('forgets everything when the listener reconnects (notifications may have been missed)', () => {
-    const cache = new BarsCache(config('60'));
-    cache.setAvailable(true);
+    const changes = new SeriesChanges();
+    const cache = new BarsCache(config('60'), changes);
+    changes.setRelayed(true);
     const before = cache.generation('AAPL', '1m');
     cache.set('k', { body: Buffer.from('x'), etag: 'e' });
-    cache.setAvailable(false);
-    cache.setAvailable(true);
+    changes.setRelayed(false);
+    changes.setRelayed(true);
     expect(cache.get('k')).toBeUndefined();
     expect(cache.generation('AAPL', '1m')).not.toBe(before);
   });
 
-  it('tells listeners which series changed', () => {
-    const cache = new BarsCache(config('60'));
-    const seen: (string | undefined)[] = [];
-    cache.onInvalidate((series) => seen.push(series));
-    cache.invalidateSeries('X:BTCUSD', '1m');
-    cache.invalidateAll();
-    expect(seen).toEqual(['X:BTCUSD:1m', undefined]);
-  });
-
   it('is off with a TTL of 0', () => {
-    const cache = new BarsCache(config('0'));
-    cache.setAvailable(true);
+    const changes = new SeriesChanges();
+    const cache = new BarsCache(config('0'), changes);
+    changes.setRelayed(true);
     cache.set('k', { body: Buffer.from('x'), etag: 'e' });
     expect(cache.enabled).toBe(false);
     expect(cache.get('k')).toBeUndefined();
   });
 
   it('stays within CACHE_MAX_MB and keeps no response over 1/32 of it', () => {
-    const cache = new BarsCache(AppConfig.fromEnv({ CACHE_TTL_SECONDS: '60', CACHE_MAX_MB: '1' }));
-    cache.setAvailable(true);
+    const changes = new SeriesChanges();
+    const cache = new BarsCache(
+      AppConfig.fromEnv({ CACHE_TTL_SECONDS: '60', CACHE_MAX_MB: '1' }),
+      changes,
+    );
+    changes.setRelayed(true);
     cache.set('big', { body: Buffer.alloc(40 * 1024), etag: 'e' });
     expect(cache.get('big')).toBeUndefined();
     for (let i = 0; i < 100; i++) cache.set(`k${i}`, { body: Buffer.alloc(16 * 1024), etag: 'e' });
@@ -63,8 +63,12 @@ describe('BarsCache', () => {
   });
 
   it('keeps its bodies in memory it reuses: churn never grows it past the bound', () => {
-    const cache = new BarsCache(AppConfig.fromEnv({ CACHE_TTL_SECONDS: '60', CACHE_MAX_MB: '1' }));
-    cache.setAvailable(true);
+    const changes = new SeriesChanges();
+    const cache = new BarsCache(
+      AppConfig.fromEnv({ CACHE_TTL_SECONDS: '60', CACHE_MAX_MB: '1' }),
+      changes,
+    );
+    changes.setRelayed(true);
     for (let i = 0; i < 1000; i++) {
       cache.set(`k${i}`, { body: Buffer.alloc(20_000, i % 256), etag: `e${i}` });
     }
@@ -75,8 +79,9 @@ describe('BarsCache', () => {
   });
 
   it('frees a replaced entry: storing one key over and over takes one slab', () => {
-    const cache = new BarsCache(config('60'));
-    cache.setAvailable(true);
+    const changes = new SeriesChanges();
+    const cache = new BarsCache(config('60'), changes);
+    changes.setRelayed(true);
     for (let i = 0; i < 1000; i++)
       cache.set('k', { body: Buffer.alloc(50_000, i % 256), etag: 'e' });
     expect(cache.arenaBytes).toBe(256 * 1024);
@@ -84,8 +89,12 @@ describe('BarsCache', () => {
   });
 
   it('stores a large body at its second miss, and none of a scan over more than it can hold', () => {
-    const cache = new BarsCache(AppConfig.fromEnv({ CACHE_TTL_SECONDS: '60', CACHE_MAX_MB: '4' }));
-    cache.setAvailable(true);
+    const changes = new SeriesChanges();
+    const cache = new BarsCache(
+      AppConfig.fromEnv({ CACHE_TTL_SECONDS: '60', CACHE_MAX_MB: '4' }),
+      changes,
+    );
+    changes.setRelayed(true);
     const page = (i: number) => ({
       body: Buffer.alloc(ADMIT_ON_REUSE_BYTES, i % 256),
       etag: `e${i}`,

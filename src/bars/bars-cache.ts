@@ -3,6 +3,7 @@ import { hash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 
+import { SeriesChanges } from '../common/series-changes';
 import { AppConfig } from '../config/app-config';
 import { cacheMemoryBytes, cacheRequests } from '../metrics/instruments';
 import { ARENA_BLOCK_BYTES, ArenaBody, BodyArena } from './body-arena';
@@ -41,16 +42,17 @@ const countedBytes = (bodyLength: number, key: string): number =>
 /**
  * The in-process read cache for bar responses, with per-series invalidation.
  *
- * Invalidation does not hunt for keys: every series has a generation number, callers put the
- * generations of the series a response depends on into its key, and invalidating a series bumps
- * its generation, so older entries become unreachable and age out of the LRU. A reader takes the
- * generation *before* querying; if a write lands while the query runs, its result is stored under
- * the old generation and never served.
+ * Invalidation does not hunt for keys: callers put the versions of the series a response depends
+ * on into its key (`generation`, the series' version on the series-changed signal), and a change
+ * to a series moves it to a new version, so older entries become unreachable and age out of the
+ * LRU. A reader takes the generation *before* querying; if a write lands while the query runs,
+ * its result is stored under the old generation and never served.
  *
- * Writes in this process call `invalidateSeries` right after commit. Writes by other processes
- * arrive as `bars_changed` notifications (BarsChangeListener). While that listener is not
- * connected the cache is switched off (nothing read, nothing stored), and when it reconnects
- * everything is dropped, because notifications may have been missed in between.
+ * It follows the series-changed signal (SeriesChanges): writes in this process publish right
+ * after commit, writes by other processes arrive as `bars_changed` notifications that
+ * BarsChangeListener republishes. While that listener is not connected the cache is switched off
+ * (nothing read, nothing stored), and when it reconnects everything is dropped, because
+ * notifications may have been missed in between.
  *
  * The bodies are copied into a BodyArena, memory allocated once and reused, so that the cache
  * costs CACHE_MAX_MB and no more however fast entries come and go (see BodyArena). Large bodies
@@ -62,14 +64,17 @@ export class BarsCache {
   private readonly arena: BodyArena | undefined;
   private readonly admission: CacheAdmission | undefined;
   private readonly maxEntryBytes: number;
-  private readonly generations = new Map<string, number>();
-  private readonly listeners: ((series: string | undefined) => void)[] = [];
-  private epoch = 0;
-  private available = false;
 
   readonly ttlSeconds: number;
 
-  constructor(config: AppConfig) {
+  constructor(
+    config: AppConfig,
+    private readonly changes: SeriesChanges,
+  ) {
+    // A series' entries become unreachable with its new version; all of them go at once.
+    changes.subscribe((change) => {
+      if (change.scope === 'all') this.lru?.clear();
+    });
     this.ttlSeconds = config.cacheTtlSeconds;
     const ttl = config.cacheTtlSeconds * 1000;
     const maxBytes = config.cacheMaxMb * 1024 * 1024;
@@ -98,12 +103,12 @@ export class BarsCache {
   }
 
   get active(): boolean {
-    return this.lru !== undefined && this.available;
+    return this.lru !== undefined && this.changes.complete;
   }
 
-  /** The version of a series to put into cache keys (changes on every invalidation). */
+  /** The version of a series to put into cache keys (changes whenever the series does). */
   generation(symbol: string, timeframe: string): string {
-    return `${this.epoch}.${this.generations.get(`${symbol}:${timeframe}`) ?? 0}`;
+    return this.changes.version(symbol, timeframe);
   }
 
   get(key: string): CachedResponse | undefined {
@@ -130,30 +135,6 @@ export class BarsCache {
   /** Bytes the cache's arena has allocated (it never gives them back; see BodyArena). */
   get arenaBytes(): number {
     return this.arena?.allocatedBytes ?? 0;
-  }
-
-  invalidateSeries(symbol: string, timeframe: string): void {
-    const series = `${symbol}:${timeframe}`;
-    this.generations.set(series, (this.generations.get(series) ?? 0) + 1);
-    for (const listener of this.listeners) listener(series);
-  }
-
-  invalidateAll(): void {
-    this.epoch += 1;
-    this.generations.clear();
-    this.lru?.clear();
-    for (const listener of this.listeners) listener(undefined);
-  }
-
-  /** Called by the change listener: the cache may only be used while notifications arrive. */
-  setAvailable(available: boolean): void {
-    if (available && !this.available) this.invalidateAll();
-    this.available = available;
-  }
-
-  /** Other caches built on bars (coverage statistics) follow the same invalidations. */
-  onInvalidate(listener: (series: string | undefined) => void): void {
-    this.listeners.push(listener);
   }
 }
 

@@ -8,15 +8,18 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import type { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
 
+import { SERIES_CHANGED_CHANNEL, SeriesChanges } from '../common/series-changes';
 import { BarsCache } from './bars-cache';
 
-export const BARS_CHANGED_CHANNEL = 'bars_changed';
 const RECONNECT_MS = 1_000;
 
 /**
  * LISTENs on `bars_changed` on a dedicated connection (outside the pool, so it never blocks a
- * query) and invalidates the read cache when another process writes bars. Payload
- * `SYMBOL:timeframe` (symbols may contain ':', so the timeframe is after the last one), or `*`.
+ * query) and republishes what other processes changed on this process's series-changed signal
+ * (SeriesChanges). Payload `SYMBOL:timeframe` (symbols may contain ':', so the timeframe is after
+ * the last one), or `*`. Derived data (the read cache, symbol statistics) is kept only while this
+ * connection is up (`SeriesChanges.complete`), and every (re)connect publishes everything as
+ * changed, because notifications may have been missed meanwhile.
  */
 @Injectable()
 export class BarsChangeListener implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -28,6 +31,7 @@ export class BarsChangeListener implements OnApplicationBootstrap, BeforeApplica
   constructor(
     private readonly dataSource: DataSource,
     private readonly cache: BarsCache,
+    private readonly changes: SeriesChanges,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -38,7 +42,7 @@ export class BarsChangeListener implements OnApplicationBootstrap, BeforeApplica
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     if (this.retry) clearTimeout(this.retry);
-    this.cache.setAvailable(false);
+    this.changes.setRelayed(false);
     const client = this.client;
     this.client = undefined;
     await client?.end().catch(() => undefined);
@@ -54,7 +58,7 @@ export class BarsChangeListener implements OnApplicationBootstrap, BeforeApplica
     const lost = (reason: string): void => {
       if (this.client !== client) return;
       this.client = undefined;
-      this.cache.setAvailable(false);
+      this.changes.setRelayed(false);
       client.end().catch(() => undefined);
       if (this.stopped) return;
       this.logger.warn(`bars_changed listener lost (${reason}); read cache off until it is back`);
@@ -63,14 +67,16 @@ export class BarsChangeListener implements OnApplicationBootstrap, BeforeApplica
     client.on('error', (error) => lost(error.message));
     client.on('end', () => lost('connection ended'));
     client.on('notification', (message) => {
-      if (message.channel !== BARS_CHANGED_CHANNEL) return;
+      if (message.channel !== SERIES_CHANGED_CHANNEL) return;
       this.handle(message.payload ?? '*');
     });
     this.client = client;
     try {
       await client.connect();
-      await client.query(`LISTEN ${BARS_CHANGED_CHANNEL}`);
-      if (this.client === client && !this.stopped) this.cache.setAvailable(true);
+      await client.query(`LISTEN ${SERIES_CHANGED_CHANNEL}`);
+      if (this.client === client && !this.stopped) {
+        this.changes.setRelayed(true);
+      }
     } catch (error) {
       lost((error as Error).message);
     }
@@ -78,10 +84,7 @@ export class BarsChangeListener implements OnApplicationBootstrap, BeforeApplica
 
   private handle(payload: string): void {
     const at = payload.lastIndexOf(':');
-    if (payload === '*' || at <= 0) {
-      this.cache.invalidateAll();
-      return;
-    }
-    this.cache.invalidateSeries(payload.slice(0, at), payload.slice(at + 1));
+    if (payload === '*' || at <= 0) this.changes.publishAll();
+    else this.changes.publish(payload.slice(0, at), payload.slice(at + 1));
   }
 }

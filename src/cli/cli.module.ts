@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 
 import { ApiKeysModule } from '../api-keys/api-keys.module';
 import { BackfillModule } from '../backfill/backfill.module';
+import { SeriesChangesModule } from '../common/series-changes';
 import { AppConfig } from '../config/app-config';
 import { AppConfigModule } from '../config/config.module';
 import { DatabaseModule } from '../database/database.module';
@@ -26,6 +27,7 @@ export class CliModule {
       imports: [
         AppConfigModule.forRoot(config),
         DatabaseModule,
+        SeriesChangesModule,
         ApiKeysModule,
         BackfillModule,
         SymbolsModule,

@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 
-import { BarsModule } from '../bars/bars.module';
 import { AdminSymbolsController } from './admin-symbols.controller';
 import { SymbolsController } from './symbols.controller';
 import { SymbolsRepository } from './symbols.repository';
@@ -10,7 +9,6 @@ import { SymbolsAdminService } from './symbols-admin.service';
 
 /** Tracked symbols: public reads with coverage, and the admin side (create, update, deactivate). */
 @Module({
-  imports: [BarsModule],
   controllers: [SymbolsController, AdminSymbolsController],
   providers: [SymbolsRepository, SymbolsService, SymbolsAdminRepository, SymbolsAdminService],
   exports: [SymbolsService, SymbolsAdminService],

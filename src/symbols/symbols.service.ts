@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 
-import { BarsCache } from '../bars/bars-cache';
 import { NotFoundError } from '../common/domain-error';
+import { SeriesChanges } from '../common/series-changes';
 import { normaliseSymbol } from '../market/symbol';
+import { BASE_TIMEFRAMES } from '../market/timeframes';
 import {
   DetailedSymbolDto,
   DetailedSymbolListDto,
@@ -24,8 +25,8 @@ export interface DataTotals {
 
 /**
  * Public symbol reads. Bar statistics (a GROUP BY over the bars of the symbols asked for) are
- * cached per symbol and dropped whenever the bar read cache hears that one of its series changed,
- * so a count never lags a write; open gaps are cheap and always read fresh.
+ * cached per symbol and dropped whenever one of its series changes (SeriesChanges), so a count
+ * never lags a write; open gaps are cheap and always read fresh.
  */
 @Injectable()
 export class SymbolsService {
@@ -33,11 +34,11 @@ export class SymbolsService {
 
   constructor(
     private readonly repository: SymbolsRepository,
-    private readonly barsCache: BarsCache,
+    private readonly changes: SeriesChanges,
   ) {
-    barsCache.onInvalidate((series) => {
-      if (series === undefined) this.statsCache.clear();
-      else this.statsCache.delete(series.slice(0, series.lastIndexOf(':')));
+    changes.subscribe((change) => {
+      if (change.scope === 'all') this.statsCache.clear();
+      else this.statsCache.delete(change.symbol);
     });
   }
 
@@ -113,27 +114,29 @@ export class SymbolsService {
     const result = new Map<string, BarStats[]>();
     const missing: string[] = [];
     for (const symbol of symbols) {
-      const hit = this.barsCache.active ? this.statsCache.get(symbol) : undefined;
+      const hit = this.changes.complete ? this.statsCache.get(symbol) : undefined;
       if (hit) result.set(symbol, hit);
       else missing.push(symbol);
     }
     if (missing.length === 0) return result;
     // Taken before the query: an invalidation that lands while it runs wins.
-    const generation = missing.map(
-      (s) => this.barsCache.generation(s, '1m') + this.barsCache.generation(s, '1d'),
-    );
+    const generation = missing.map((s) => this.versionOf(s));
     const rows = await this.repository.findBarStats(missing);
     const grouped = new Map<string, BarStats[]>(missing.map((s) => [s, []]));
     for (const row of rows) grouped.get(row.symbol)?.push(toStats(row));
     missing.forEach((symbol, i) => {
       const stats = grouped.get(symbol)!;
       result.set(symbol, stats);
-      const unchanged =
-        this.barsCache.generation(symbol, '1m') + this.barsCache.generation(symbol, '1d') ===
-        generation[i];
-      if (this.barsCache.active && unchanged) this.statsCache.set(symbol, stats);
+      if (this.changes.complete && this.versionOf(symbol) === generation[i]) {
+        this.statsCache.set(symbol, stats);
+      }
     });
     return result;
+  }
+
+  /** The versions of a symbol's series together: changes when any of them does. */
+  private versionOf(symbol: string): string {
+    return BASE_TIMEFRAMES.map((timeframe) => this.changes.version(symbol, timeframe)).join('|');
   }
 }
 

@@ -1,7 +1,8 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 
-import { ADMIT_ON_REUSE_BYTES, BarsCache } from '../../../src/bars/bars-cache';
+import { ADMIT_ON_REUSE_BYTES } from '../../../src/bars/bars-cache';
+import { SeriesChanges } from '../../../src/common/series-changes';
 import { insertBars, makeBars } from '../../factories/bars';
 import { insertSymbols } from '../../factories/symbols';
 import { startTestApp, TestApp } from '../../support/test-app';
@@ -105,7 +106,7 @@ describe('HTTP caching and the read cache', () => {
   it('never serves old bars after an in-process write invalidates the series', async () => {
     const before = await request(t.url).get(`/api/v1/historical/AAPL?${RANGE}`).expect(200);
     await insertBars(t.dataSource, 'AAPL', '1m', makeBars(START + 201 * MINUTE, 1, MINUTE));
-    t.app.get(BarsCache).invalidateSeries('AAPL', '1m');
+    t.app.get(SeriesChanges).publish('AAPL', '1m');
     const after = await request(t.url).get(`/api/v1/historical/AAPL?${RANGE}`).expect(200);
     expect(after.body.count).toBe(202);
     expect(after.headers.etag).not.toBe(before.headers.etag);

@@ -1,6 +1,6 @@
 import request from 'supertest';
 
-import { BarsCache } from '../../../src/bars/bars-cache';
+import { SeriesChanges } from '../../../src/common/series-changes';
 import { insertBars, makeBars } from '../../factories/bars';
 import { insertSymbols } from '../../factories/symbols';
 import { startTestApp, TestApp } from '../../support/test-app';
@@ -128,7 +128,7 @@ describe('GET /api/v1/symbols', () => {
       0,
     );
     await insertBars(t.dataSource, 'MSFT', '1d', makeBars(Date.UTC(2024, 0, 2, 5), 3, DAY));
-    t.app.get(BarsCache).invalidateSeries('MSFT', '1d');
+    t.app.get(SeriesChanges).publish('MSFT', '1d');
     const after = await request(t.url).get('/api/v1/symbols/MSFT').expect(200);
     expect(after.body.coverage.find((c: { timeframe: string }) => c.timeframe === '1d').bars).toBe(
       3,

@@ -8,7 +8,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { Logger } from 'nestjs-pino';
 
 import { AppModule } from './app.module';
-import { HistoricalFastLane } from './bars/historical-fast-lane';
+import { HistoricalFastLane } from './bars/http/historical-fast-lane';
 import { ProblemDetailsFilter } from './common/problem-details.filter';
 import { requestIdFor } from './common/request-id';
 import { staticSecurityHeaders } from './common/security-headers';

@@ -1,13 +1,13 @@
 import { Module } from '@nestjs/common';
 
 import { Clock } from '../common/clock';
-import { BarQueryResolver } from './bar-query.resolver';
-import { BarsController } from './bars.controller';
-import { BarsRepository } from './bars.repository';
 import { BarsService } from './bars.service';
-import { BarsCache } from './bars-cache';
-import { BarsChangeListener } from './bars-change.listener';
-import { HistoricalFastLane } from './historical-fast-lane';
+import { BarsCache } from './cache/bars-cache';
+import { BarsChangeListener } from './cache/bars-change.listener';
+import { BarsController } from './http/bars.controller';
+import { HistoricalFastLane } from './http/historical-fast-lane';
+import { BarQueryResolver } from './query/bar-query.resolver';
+import { BarsRepository } from './read/bars.repository';
 
 /** Bar reads: the historical endpoints, on-the-fly aggregation, cursors, CSV, the read cache. */
 @Module({

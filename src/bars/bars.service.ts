@@ -7,12 +7,12 @@ import { InvalidInputError, NotFoundError } from '../common/domain-error';
 import { jsonBody } from '../common/json-body';
 import { normaliseSymbol } from '../market/symbol';
 import { Timeframe, TIMEFRAME_SPECS } from '../market/timeframes';
-import { encodeCursor } from './bar-cursor';
-import { BarQueryResolver, ResolvedQuery } from './bar-query.resolver';
-import { BarsRepository } from './bars.repository';
-import { BarsCache, CachedResponse, etagOf } from './bars-cache';
-import { BarsQueryDto, LatestBarQueryDto, MultiBarsQueryDto } from './dto/bars-query.dto';
-import { StreamedBarsPage } from './streamed-bars-page';
+import { BarsCache, CachedResponse, etagOf } from './cache/bars-cache';
+import { BarsQueryDto, LatestBarQueryDto, MultiBarsQueryDto } from './http/bars-query.dto';
+import { encodeCursor } from './query/bar-cursor';
+import { BarQueryResolver, ResolvedQuery } from './query/bar-query.resolver';
+import { BarsRepository } from './read/bars.repository';
+import { StreamedBarsPage } from './read/streamed-bars-page';
 
 export const MAX_SYMBOLS = 100;
 const DAY_MS = 86_400_000;

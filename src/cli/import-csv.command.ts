@@ -5,7 +5,7 @@ import { parse } from 'csv-parse';
 import { Command, CommandRunner, Option } from 'nest-commander';
 
 import { BarWriter } from '../backfill/bar-writer';
-import { CsvBarParser, RowRejection } from '../bars/csv-bar-parser';
+import { CsvBarParser, RowRejection } from '../bars/import/csv-bar-parser';
 import { Bar } from '../market/bar';
 import { SYMBOL_PATTERN, SYMBOL_RULE } from '../market/symbol';
 import { BASE_TIMEFRAMES, BaseTimeframe } from '../market/timeframes';

@@ -10,7 +10,7 @@ import {
   pageShapeOf,
   singleCsvCopySql,
   singleJsonSql,
-} from '../../src/bars/bars-sql';
+} from '../../src/bars/query/bars-sql';
 import { Timeframe, TIMEFRAMES } from '../../src/market/timeframes';
 
 interface Shape {

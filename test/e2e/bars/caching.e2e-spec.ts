@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 
-import { ADMIT_ON_REUSE_BYTES } from '../../../src/bars/bars-cache';
+import { ADMIT_ON_REUSE_BYTES } from '../../../src/bars/cache/bars-cache';
 import { SeriesChanges } from '../../../src/common/series-changes';
 import { insertBars, makeBars } from '../../factories/bars';
 import { insertSymbols } from '../../factories/symbols';

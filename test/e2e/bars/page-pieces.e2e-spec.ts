@@ -1,7 +1,7 @@
 import request from 'supertest';
 
-import { BarsRepository } from '../../../src/bars/bars.repository';
-import { BarsSelection, PAGE_CHUNK_BARS } from '../../../src/bars/bars-sql';
+import { BarsSelection, PAGE_CHUNK_BARS } from '../../../src/bars/query/bars-sql';
+import { BarsRepository } from '../../../src/bars/read/bars.repository';
 import { insertBars, makeBars } from '../../factories/bars';
 import { insertSymbols } from '../../factories/symbols';
 import { startTestApp, TestApp } from '../../support/test-app';

@@ -1,6 +1,6 @@
 import request from 'supertest';
 
-import { BarsCache } from '../../../src/bars/bars-cache';
+import { BarsCache } from '../../../src/bars/cache/bars-cache';
 import { insertBars, makeBars } from '../../factories/bars';
 import { insertSymbols } from '../../factories/symbols';
 import { startTestApp, TestApp } from '../../support/test-app';

@@ -1,5 +1,5 @@
-import { InvalidInputError } from '../common/domain-error';
-import { parseTimeParam } from '../common/time-params';
+import { InvalidInputError } from '../../common/domain-error';
+import { parseTimeParam } from '../../common/time-params';
 import { decodeCursor, encodeCursor, fingerprint } from './bar-cursor';
 import { microsToIso } from './bar-query.resolver';
 

@@ -4,9 +4,9 @@ import { Injectable } from '@nestjs/common';
 import type { PoolClient } from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 
-import { ReadPool } from '../database/read-pool';
-import { BaseTimeframe, TIMEFRAME_SPECS } from '../market/timeframes';
-import { timed } from '../metrics/instruments';
+import { ReadPool } from '../../database/read-pool';
+import { BaseTimeframe, TIMEFRAME_SPECS } from '../../market/timeframes';
+import { timed } from '../../metrics/instruments';
 import {
   BarsSelection,
   multiJsonSql,
@@ -14,7 +14,7 @@ import {
   pageShapeOf,
   singleCsvCopySql,
   singleJsonSql,
-} from './bars-sql';
+} from '../query/bars-sql';
 import { CopyPageReader } from './copy-page-reader';
 import { PageMeta, StreamedBarsPage } from './streamed-bars-page';
 

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
-import { matchesIfNoneMatch, sendJsonWithEtag } from '../common/http-caching';
-import type { BarsResponse } from './bars.service';
+import { matchesIfNoneMatch, sendJsonWithEtag } from '../../common/http-caching';
+import type { BarsResponse } from '../bars.service';
 
 /** Sends a bar page (pre-built or streamed JSON with its ETag, or a CSV stream) on a reply. */
 export function sendBarsResponse(

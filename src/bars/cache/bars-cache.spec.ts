@@ -1,5 +1,5 @@
-import { SeriesChanges } from '../common/series-changes';
-import { AppConfig } from '../config/app-config';
+import { SeriesChanges } from '../../common/series-changes';
+import { AppConfig } from '../../config/app-config';
 import { ADMIT_ON_REUSE_BYTES, BarsCache, etagOf } from './bars-cache';
 
 const config = (ttl: string) => AppConfig.fromEnv({ CACHE_TTL_SECONDS: ttl });

@@ -1,5 +1,5 @@
-import { FixedClock } from '../common/clock';
-import { InvalidInputError } from '../common/domain-error';
+import { FixedClock } from '../../common/clock';
+import { InvalidInputError } from '../../common/domain-error';
 import { BarQueryResolver } from './bar-query.resolver';
 
 describe('BarQueryResolver', () => {

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 
-import { Clock } from '../common/clock';
-import { FieldError, InvalidInputError } from '../common/domain-error';
-import { exclusiveEnd, parseTimeParam } from '../common/time-params';
-import { Timeframe, TIMEFRAME_SPECS } from '../market/timeframes';
+import { Clock } from '../../common/clock';
+import { FieldError, InvalidInputError } from '../../common/domain-error';
+import { exclusiveEnd, parseTimeParam } from '../../common/time-params';
+import { Timeframe, TIMEFRAME_SPECS } from '../../market/timeframes';
+import { BarsQueryDto } from '../http/bars-query.dto';
 import { CursorPosition, decodeCursor, fingerprint } from './bar-cursor';
 import type { BarsSelection } from './bars-sql';
-import { BarsQueryDto } from './dto/bars-query.dto';
 
 export const DEFAULT_LIMIT = 5000;
 

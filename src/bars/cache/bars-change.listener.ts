@@ -8,7 +8,7 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import type { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
 
-import { SERIES_CHANGED_CHANNEL, SeriesChanges } from '../common/series-changes';
+import { SERIES_CHANGED_CHANNEL, SeriesChanges } from '../../common/series-changes';
 import { BarsCache } from './bars-cache';
 
 const RECONNECT_MS = 1_000;

@@ -1,5 +1,5 @@
-import { createValidationPipe } from '../common/validation';
-import { BarsQueryDto } from './dto/bars-query.dto';
+import { createValidationPipe } from '../../common/validation';
+import { BarsQueryDto } from './bars-query.dto';
 import { fastBarsQuery } from './fast-bars-query';
 
 /** What the global ValidationPipe makes of a query: the DTO's fields, or 'rejected'. */

@@ -1,6 +1,6 @@
-import { isTimeParam } from '../common/time-params';
-import { TIMEFRAMES } from '../market/timeframes';
-import { ADJUSTMENTS, BarsQueryDto, MAX_LIMIT, SESSIONS } from './dto/bars-query.dto';
+import { isTimeParam } from '../../common/time-params';
+import { TIMEFRAMES } from '../../market/timeframes';
+import { ADJUSTMENTS, BarsQueryDto, MAX_LIMIT, SESSIONS } from './bars-query.dto';
 
 const TIMEFRAME_SET: ReadonlySet<string> = new Set(TIMEFRAMES);
 const SESSION_SET: ReadonlySet<string> = new Set(SESSIONS);

@@ -2,13 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
 
-import { ApiKeyGuard } from '../api-keys/api-key.guard';
-import { REQUIRED_SCOPES } from '../api-keys/require-scopes.decorator';
-import { replyWithProblem } from '../common/problem-details.filter';
-import type { ApiScope } from '../common/request-context';
+import { ApiKeyGuard } from '../../api-keys/api-key.guard';
+import { REQUIRED_SCOPES } from '../../api-keys/require-scopes.decorator';
+import { replyWithProblem } from '../../common/problem-details.filter';
+import type { ApiScope } from '../../common/request-context';
+import { BarsService } from '../bars.service';
 import { BarsController } from './bars.controller';
-import { BarsService } from './bars.service';
-import type { BarsQueryDto } from './dto/bars-query.dto';
+import type { BarsQueryDto } from './bars-query.dto';
 import { fastBarsQuery } from './fast-bars-query';
 import { sendBarsResponse } from './send-bars-response';
 

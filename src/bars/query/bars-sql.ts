@@ -1,4 +1,4 @@
-import { Bucketing, Timeframe, TIMEFRAME_SPECS } from '../market/timeframes';
+import { Bucketing, Timeframe, TIMEFRAME_SPECS } from '../../market/timeframes';
 
 /**
  * Builds the one SQL statement behind each bar read. Only fixed fragments chosen by validated

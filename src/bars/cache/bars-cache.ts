@@ -3,9 +3,9 @@ import { hash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 
-import { SeriesChanges } from '../common/series-changes';
-import { AppConfig } from '../config/app-config';
-import { cacheMemoryBytes, cacheRequests } from '../metrics/instruments';
+import { SeriesChanges } from '../../common/series-changes';
+import { AppConfig } from '../../config/app-config';
+import { cacheMemoryBytes, cacheRequests } from '../../metrics/instruments';
 import { ARENA_BLOCK_BYTES, ArenaBody, BodyArena } from './body-arena';
 import { CacheAdmission } from './cache-admission';
 

@@ -10,9 +10,9 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
-import { BarsService } from './bars.service';
-import { BarsQueryDto, LatestBarQueryDto, MultiBarsQueryDto } from './dto/bars-query.dto';
-import { BarsPageDto, LatestBarDto, MultiBarsPageDto } from './dto/bars-response.dto';
+import { BarsService } from '../bars.service';
+import { BarsQueryDto, LatestBarQueryDto, MultiBarsQueryDto } from './bars-query.dto';
+import { BarsPageDto, LatestBarDto, MultiBarsPageDto } from './bars-response.dto';
 import { EtagInterceptor } from './etag.interceptor';
 import { sendBarsResponse } from './send-bars-response';
 

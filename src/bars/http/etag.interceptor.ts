@@ -2,8 +2,8 @@ import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nes
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { map, Observable } from 'rxjs';
 
-import { matchesIfNoneMatch } from '../common/http-caching';
-import { etagOf } from './bars-cache';
+import { matchesIfNoneMatch } from '../../common/http-caching';
+import { etagOf } from '../cache/bars-cache';
 
 /**
  * ETag + Cache-Control for small JSON data responses (symbols, latest bar): clients revalidate

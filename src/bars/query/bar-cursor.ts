@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto';
 
-import { InvalidInputError } from '../common/domain-error';
+import { InvalidInputError } from '../../common/domain-error';
 
 /**
  * Opaque keyset cursor: the last bucket served (epoch microseconds, exact), the query window it

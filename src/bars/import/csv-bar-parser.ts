@@ -1,8 +1,8 @@
 import { DateTime } from 'luxon';
 
-import { parseTimeParam } from '../common/time-params';
-import type { Bar } from '../market/bar';
-import type { BaseTimeframe } from '../market/timeframes';
+import { parseTimeParam } from '../../common/time-params';
+import type { Bar } from '../../market/bar';
+import type { BaseTimeframe } from '../../market/timeframes';
 
 export const REQUIRED_COLUMNS = ['timestamp', 'open', 'high', 'low', 'close', 'volume'] as const;
 export const OPTIONAL_COLUMNS = ['vwap', 'trades'] as const;

@@ -6,10 +6,10 @@ import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource } from 'typeorm';
 
+import { acquireRawConnection } from '../database/raw-pg-client';
 import { barsWritten } from '../metrics/instruments';
 import { BarQuality, scoreBars, SeriesContext } from '../quality/bar-quality.rules';
 import type { BaseTimeframe, ProviderBar } from './providers/market-data-provider';
-import { acquireRawConnection } from './raw-pg-client';
 import { SeriesChangeNotifier } from './series-change.notifier';
 
 export interface SeriesKey {

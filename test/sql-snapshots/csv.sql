@@ -4,10 +4,15 @@
 -- 1m asc no limit: ["AAPL","1m","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z"]
 -- 1d asc no limit: ["AAPL","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z"]
 COPY (
-      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp", r.open, r.high,
-             r.low, r.close, r.volume, r.vwap, r.trades
-      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap,
-              b.trades, b.quality_score, b.flags
+      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp",
+             r.open AS "open",
+             r.high AS "high",
+             r.low AS "low",
+             r.close AS "close",
+             r.volume AS "volume",
+             r.vwap AS "vwap",
+             r.trades AS "trades"
+      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap, b.trades, b.quality_score, b.flags
             FROM bars b JOIN symbols s ON s.symbol = b.symbol
             WHERE b.symbol = current_setting('mdw_query.p1')::text AND b.timeframe = current_setting('mdw_query.p2')::text AND b.ts >= current_setting('mdw_query.p3')::timestamptz AND b.ts < current_setting('mdw_query.p4')::timestamptz
             ORDER BY bucket ASC ) r
@@ -16,10 +21,15 @@ COPY (
 -- 1m desc no limit: ["AAPL","1m","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z"]
 -- 1d desc no limit: ["AAPL","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z"]
 COPY (
-      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp", r.open, r.high,
-             r.low, r.close, r.volume, r.vwap, r.trades
-      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap,
-              b.trades, b.quality_score, b.flags
+      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp",
+             r.open AS "open",
+             r.high AS "high",
+             r.low AS "low",
+             r.close AS "close",
+             r.volume AS "volume",
+             r.vwap AS "vwap",
+             r.trades AS "trades"
+      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap, b.trades, b.quality_score, b.flags
             FROM bars b JOIN symbols s ON s.symbol = b.symbol
             WHERE b.symbol = current_setting('mdw_query.p1')::text AND b.timeframe = current_setting('mdw_query.p2')::text AND b.ts >= current_setting('mdw_query.p3')::timestamptz AND b.ts < current_setting('mdw_query.p4')::timestamptz
             ORDER BY bucket DESC ) r
@@ -27,12 +37,19 @@ COPY (
 
 -- 5m asc no limit: ["AAPL","1m","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z"]
 COPY (
-      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp", r.open, r.high,
-             r.low, r.close, r.volume, r.vwap, r.trades
+      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp",
+             r.open AS "open",
+             r.high AS "high",
+             r.low AS "low",
+             r.close AS "close",
+             r.volume AS "volume",
+             r.vwap AS "vwap",
+             r.trades AS "trades"
       FROM (SELECT * FROM (
             SELECT b.symbol, date_bin(INTERVAL '5 minutes', b.ts, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -52,12 +69,19 @@ COPY (
 
 -- 5m desc no limit: ["AAPL","1m","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z"]
 COPY (
-      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp", r.open, r.high,
-             r.low, r.close, r.volume, r.vwap, r.trades
+      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp",
+             r.open AS "open",
+             r.high AS "high",
+             r.low AS "low",
+             r.close AS "close",
+             r.volume AS "volume",
+             r.vwap AS "vwap",
+             r.trades AS "trades"
       FROM (SELECT * FROM (
             SELECT b.symbol, date_bin(INTERVAL '5 minutes', b.ts, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -77,12 +101,19 @@ COPY (
 
 -- 15m asc no limit: ["AAPL","1m","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z"]
 COPY (
-      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp", r.open, r.high,
-             r.low, r.close, r.volume, r.vwap, r.trades
+      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp",
+             r.open AS "open",
+             r.high AS "high",
+             r.low AS "low",
+             r.close AS "close",
+             r.volume AS "volume",
+             r.vwap AS "vwap",
+             r.trades AS "trades"
       FROM (SELECT * FROM (
             SELECT b.symbol, date_bin(INTERVAL '15 minutes', b.ts, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -102,12 +133,19 @@ COPY (
 
 -- 15m desc no limit: ["AAPL","1m","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z"]
 COPY (
-      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp", r.open, r.high,
-             r.low, r.close, r.volume, r.vwap, r.trades
+      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp",
+             r.open AS "open",
+             r.high AS "high",
+             r.low AS "low",
+             r.close AS "close",
+             r.volume AS "volume",
+             r.vwap AS "vwap",
+             r.trades AS "trades"
       FROM (SELECT * FROM (
             SELECT b.symbol, date_bin(INTERVAL '15 minutes', b.ts, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -127,12 +165,19 @@ COPY (
 
 -- 30m asc no limit: ["AAPL","1m","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z"]
 COPY (
-      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp", r.open, r.high,
-             r.low, r.close, r.volume, r.vwap, r.trades
+      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp",
+             r.open AS "open",
+             r.high AS "high",
+             r.low AS "low",
+             r.close AS "close",
+             r.volume AS "volume",
+             r.vwap AS "vwap",
+             r.trades AS "trades"
       FROM (SELECT * FROM (
             SELECT b.symbol, date_bin(INTERVAL '30 minutes', b.ts, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -152,12 +197,19 @@ COPY (
 
 -- 30m desc no limit: ["AAPL","1m","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z"]
 COPY (
-      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp", r.open, r.high,
-             r.low, r.close, r.volume, r.vwap, r.trades
+      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp",
+             r.open AS "open",
+             r.high AS "high",
+             r.low AS "low",
+             r.close AS "close",
+             r.volume AS "volume",
+             r.vwap AS "vwap",
+             r.trades AS "trades"
       FROM (SELECT * FROM (
             SELECT b.symbol, date_bin(INTERVAL '30 minutes', b.ts, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -177,12 +229,19 @@ COPY (
 
 -- 1h asc no limit: ["AAPL","1m","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z"]
 COPY (
-      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp", r.open, r.high,
-             r.low, r.close, r.volume, r.vwap, r.trades
+      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp",
+             r.open AS "open",
+             r.high AS "high",
+             r.low AS "low",
+             r.close AS "close",
+             r.volume AS "volume",
+             r.vwap AS "vwap",
+             r.trades AS "trades"
       FROM (SELECT * FROM (
             SELECT b.symbol, date_bin(INTERVAL '1 hour', b.ts, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -202,12 +261,19 @@ COPY (
 
 -- 1h desc no limit: ["AAPL","1m","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z"]
 COPY (
-      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp", r.open, r.high,
-             r.low, r.close, r.volume, r.vwap, r.trades
+      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp",
+             r.open AS "open",
+             r.high AS "high",
+             r.low AS "low",
+             r.close AS "close",
+             r.volume AS "volume",
+             r.vwap AS "vwap",
+             r.trades AS "trades"
       FROM (SELECT * FROM (
             SELECT b.symbol, date_bin(INTERVAL '1 hour', b.ts, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -227,12 +293,19 @@ COPY (
 
 -- 4h asc no limit: ["AAPL","1m","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z"]
 COPY (
-      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp", r.open, r.high,
-             r.low, r.close, r.volume, r.vwap, r.trades
+      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp",
+             r.open AS "open",
+             r.high AS "high",
+             r.low AS "low",
+             r.close AS "close",
+             r.volume AS "volume",
+             r.vwap AS "vwap",
+             r.trades AS "trades"
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_bin(INTERVAL '4 hours', b.ts AT TIME ZONE s.time_zone, TIMESTAMP '2000-01-01') AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -252,12 +325,19 @@ COPY (
 
 -- 4h desc no limit: ["AAPL","1m","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z"]
 COPY (
-      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp", r.open, r.high,
-             r.low, r.close, r.volume, r.vwap, r.trades
+      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp",
+             r.open AS "open",
+             r.high AS "high",
+             r.low AS "low",
+             r.close AS "close",
+             r.volume AS "volume",
+             r.vwap AS "vwap",
+             r.trades AS "trades"
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_bin(INTERVAL '4 hours', b.ts AT TIME ZONE s.time_zone, TIMESTAMP '2000-01-01') AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -277,12 +357,19 @@ COPY (
 
 -- 1w asc no limit: ["AAPL","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z"]
 COPY (
-      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp", r.open, r.high,
-             r.low, r.close, r.volume, r.vwap, r.trades
+      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp",
+             r.open AS "open",
+             r.high AS "high",
+             r.low AS "low",
+             r.close AS "close",
+             r.volume AS "volume",
+             r.vwap AS "vwap",
+             r.trades AS "trades"
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('week', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -302,12 +389,19 @@ COPY (
 
 -- 1w desc no limit: ["AAPL","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z"]
 COPY (
-      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp", r.open, r.high,
-             r.low, r.close, r.volume, r.vwap, r.trades
+      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp",
+             r.open AS "open",
+             r.high AS "high",
+             r.low AS "low",
+             r.close AS "close",
+             r.volume AS "volume",
+             r.vwap AS "vwap",
+             r.trades AS "trades"
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('week', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -327,12 +421,19 @@ COPY (
 
 -- 1mo asc no limit: ["AAPL","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z"]
 COPY (
-      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp", r.open, r.high,
-             r.low, r.close, r.volume, r.vwap, r.trades
+      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp",
+             r.open AS "open",
+             r.high AS "high",
+             r.low AS "low",
+             r.close AS "close",
+             r.volume AS "volume",
+             r.vwap AS "vwap",
+             r.trades AS "trades"
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('month', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -352,12 +453,19 @@ COPY (
 
 -- 1mo desc no limit: ["AAPL","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z"]
 COPY (
-      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp", r.open, r.high,
-             r.low, r.close, r.volume, r.vwap, r.trades
+      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp",
+             r.open AS "open",
+             r.high AS "high",
+             r.low AS "low",
+             r.close AS "close",
+             r.volume AS "volume",
+             r.vwap AS "vwap",
+             r.trades AS "trades"
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('month', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -378,10 +486,15 @@ COPY (
 -- 1m asc limit 100: ["AAPL","1m","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","100"]
 -- 1d asc limit 100: ["AAPL","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","100"]
 COPY (
-      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp", r.open, r.high,
-             r.low, r.close, r.volume, r.vwap, r.trades
-      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap,
-              b.trades, b.quality_score, b.flags
+      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp",
+             r.open AS "open",
+             r.high AS "high",
+             r.low AS "low",
+             r.close AS "close",
+             r.volume AS "volume",
+             r.vwap AS "vwap",
+             r.trades AS "trades"
+      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap, b.trades, b.quality_score, b.flags
             FROM bars b JOIN symbols s ON s.symbol = b.symbol
             WHERE b.symbol = current_setting('mdw_query.p1')::text AND b.timeframe = current_setting('mdw_query.p2')::text AND b.ts >= current_setting('mdw_query.p3')::timestamptz AND b.ts < current_setting('mdw_query.p4')::timestamptz
             ORDER BY bucket ASC LIMIT current_setting('mdw_query.p5')::int) r
@@ -390,10 +503,15 @@ COPY (
 -- 1m asc no limit, validatedOnly: ["AAPL","1m","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z"]
 -- 1d asc no limit, validatedOnly: ["AAPL","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z"]
 COPY (
-      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp", r.open, r.high,
-             r.low, r.close, r.volume, r.vwap, r.trades
-      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap,
-              b.trades, b.quality_score, b.flags
+      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp",
+             r.open AS "open",
+             r.high AS "high",
+             r.low AS "low",
+             r.close AS "close",
+             r.volume AS "volume",
+             r.vwap AS "vwap",
+             r.trades AS "trades"
+      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap, b.trades, b.quality_score, b.flags
             FROM bars b JOIN symbols s ON s.symbol = b.symbol
             WHERE b.symbol = current_setting('mdw_query.p1')::text AND b.timeframe = current_setting('mdw_query.p2')::text AND b.ts >= current_setting('mdw_query.p3')::timestamptz AND b.ts < current_setting('mdw_query.p4')::timestamptz AND b.validated
             ORDER BY bucket ASC ) r
@@ -402,10 +520,15 @@ COPY (
 -- 1m asc no limit, minQuality: ["AAPL","1m","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","0.5"]
 -- 1d asc no limit, minQuality: ["AAPL","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","0.5"]
 COPY (
-      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp", r.open, r.high,
-             r.low, r.close, r.volume, r.vwap, r.trades
-      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap,
-              b.trades, b.quality_score, b.flags
+      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp",
+             r.open AS "open",
+             r.high AS "high",
+             r.low AS "low",
+             r.close AS "close",
+             r.volume AS "volume",
+             r.vwap AS "vwap",
+             r.trades AS "trades"
+      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap, b.trades, b.quality_score, b.flags
             FROM bars b JOIN symbols s ON s.symbol = b.symbol
             WHERE b.symbol = current_setting('mdw_query.p1')::text AND b.timeframe = current_setting('mdw_query.p2')::text AND b.ts >= current_setting('mdw_query.p3')::timestamptz AND b.ts < current_setting('mdw_query.p4')::timestamptz AND b.quality_score >= current_setting('mdw_query.p5')::real
             ORDER BY bucket ASC ) r
@@ -414,10 +537,17 @@ COPY (
 -- 1m asc no limit, include=quality: ["AAPL","1m","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z"]
 -- 1d asc no limit, include=quality: ["AAPL","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z"]
 COPY (
-      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp", r.open, r.high,
-             r.low, r.close, r.volume, r.vwap, r.trades, r.quality_score AS "qualityScore", array_to_string(r.flags, '|') AS flags
-      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap,
-              b.trades, b.quality_score, b.flags
+      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp",
+             r.open AS "open",
+             r.high AS "high",
+             r.low AS "low",
+             r.close AS "close",
+             r.volume AS "volume",
+             r.vwap AS "vwap",
+             r.trades AS "trades",
+             r.quality_score AS "qualityScore",
+             array_to_string(r.flags, '|') AS "flags"
+      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap, b.trades, b.quality_score, b.flags
             FROM bars b JOIN symbols s ON s.symbol = b.symbol
             WHERE b.symbol = current_setting('mdw_query.p1')::text AND b.timeframe = current_setting('mdw_query.p2')::text AND b.ts >= current_setting('mdw_query.p3')::timestamptz AND b.ts < current_setting('mdw_query.p4')::timestamptz
             ORDER BY bucket ASC ) r
@@ -426,10 +556,15 @@ COPY (
 -- 1m asc no limit, cursor: ["AAPL","1m","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","2024-01-05T14:30:00.000Z"]
 -- 1d asc no limit, cursor: ["AAPL","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","2024-01-05T14:30:00.000Z"]
 COPY (
-      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp", r.open, r.high,
-             r.low, r.close, r.volume, r.vwap, r.trades
-      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap,
-              b.trades, b.quality_score, b.flags
+      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp",
+             r.open AS "open",
+             r.high AS "high",
+             r.low AS "low",
+             r.close AS "close",
+             r.volume AS "volume",
+             r.vwap AS "vwap",
+             r.trades AS "trades"
+      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap, b.trades, b.quality_score, b.flags
             FROM bars b JOIN symbols s ON s.symbol = b.symbol
             WHERE b.symbol = current_setting('mdw_query.p1')::text AND b.timeframe = current_setting('mdw_query.p2')::text AND b.ts >= current_setting('mdw_query.p3')::timestamptz AND b.ts < current_setting('mdw_query.p4')::timestamptz AND b.ts > current_setting('mdw_query.p5')::timestamptz
             ORDER BY bucket ASC ) r
@@ -438,10 +573,17 @@ COPY (
 -- 1m asc no limit, all filters + cursor: ["AAPL","1m","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","0.5","2024-01-05T14:30:00.000Z"]
 -- 1d asc no limit, all filters + cursor: ["AAPL","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","0.5","2024-01-05T14:30:00.000Z"]
 COPY (
-      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp", r.open, r.high,
-             r.low, r.close, r.volume, r.vwap, r.trades, r.quality_score AS "qualityScore", array_to_string(r.flags, '|') AS flags
-      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap,
-              b.trades, b.quality_score, b.flags
+      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp",
+             r.open AS "open",
+             r.high AS "high",
+             r.low AS "low",
+             r.close AS "close",
+             r.volume AS "volume",
+             r.vwap AS "vwap",
+             r.trades AS "trades",
+             r.quality_score AS "qualityScore",
+             array_to_string(r.flags, '|') AS "flags"
+      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap, b.trades, b.quality_score, b.flags
             FROM bars b JOIN symbols s ON s.symbol = b.symbol
             WHERE b.symbol = current_setting('mdw_query.p1')::text AND b.timeframe = current_setting('mdw_query.p2')::text AND b.ts >= current_setting('mdw_query.p3')::timestamptz AND b.ts < current_setting('mdw_query.p4')::timestamptz AND b.validated AND b.quality_score >= current_setting('mdw_query.p5')::real AND b.ts > current_setting('mdw_query.p6')::timestamptz
             ORDER BY bucket ASC ) r
@@ -450,10 +592,15 @@ COPY (
 -- 1m desc limit 100: ["AAPL","1m","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","100"]
 -- 1d desc limit 100: ["AAPL","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","100"]
 COPY (
-      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp", r.open, r.high,
-             r.low, r.close, r.volume, r.vwap, r.trades
-      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap,
-              b.trades, b.quality_score, b.flags
+      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp",
+             r.open AS "open",
+             r.high AS "high",
+             r.low AS "low",
+             r.close AS "close",
+             r.volume AS "volume",
+             r.vwap AS "vwap",
+             r.trades AS "trades"
+      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap, b.trades, b.quality_score, b.flags
             FROM bars b JOIN symbols s ON s.symbol = b.symbol
             WHERE b.symbol = current_setting('mdw_query.p1')::text AND b.timeframe = current_setting('mdw_query.p2')::text AND b.ts >= current_setting('mdw_query.p3')::timestamptz AND b.ts < current_setting('mdw_query.p4')::timestamptz
             ORDER BY bucket DESC LIMIT current_setting('mdw_query.p5')::int) r
@@ -462,10 +609,15 @@ COPY (
 -- 1m desc no limit, validatedOnly: ["AAPL","1m","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z"]
 -- 1d desc no limit, validatedOnly: ["AAPL","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z"]
 COPY (
-      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp", r.open, r.high,
-             r.low, r.close, r.volume, r.vwap, r.trades
-      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap,
-              b.trades, b.quality_score, b.flags
+      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp",
+             r.open AS "open",
+             r.high AS "high",
+             r.low AS "low",
+             r.close AS "close",
+             r.volume AS "volume",
+             r.vwap AS "vwap",
+             r.trades AS "trades"
+      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap, b.trades, b.quality_score, b.flags
             FROM bars b JOIN symbols s ON s.symbol = b.symbol
             WHERE b.symbol = current_setting('mdw_query.p1')::text AND b.timeframe = current_setting('mdw_query.p2')::text AND b.ts >= current_setting('mdw_query.p3')::timestamptz AND b.ts < current_setting('mdw_query.p4')::timestamptz AND b.validated
             ORDER BY bucket DESC ) r
@@ -474,10 +626,15 @@ COPY (
 -- 1m desc no limit, minQuality: ["AAPL","1m","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","0.5"]
 -- 1d desc no limit, minQuality: ["AAPL","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","0.5"]
 COPY (
-      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp", r.open, r.high,
-             r.low, r.close, r.volume, r.vwap, r.trades
-      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap,
-              b.trades, b.quality_score, b.flags
+      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp",
+             r.open AS "open",
+             r.high AS "high",
+             r.low AS "low",
+             r.close AS "close",
+             r.volume AS "volume",
+             r.vwap AS "vwap",
+             r.trades AS "trades"
+      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap, b.trades, b.quality_score, b.flags
             FROM bars b JOIN symbols s ON s.symbol = b.symbol
             WHERE b.symbol = current_setting('mdw_query.p1')::text AND b.timeframe = current_setting('mdw_query.p2')::text AND b.ts >= current_setting('mdw_query.p3')::timestamptz AND b.ts < current_setting('mdw_query.p4')::timestamptz AND b.quality_score >= current_setting('mdw_query.p5')::real
             ORDER BY bucket DESC ) r
@@ -486,10 +643,17 @@ COPY (
 -- 1m desc no limit, include=quality: ["AAPL","1m","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z"]
 -- 1d desc no limit, include=quality: ["AAPL","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z"]
 COPY (
-      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp", r.open, r.high,
-             r.low, r.close, r.volume, r.vwap, r.trades, r.quality_score AS "qualityScore", array_to_string(r.flags, '|') AS flags
-      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap,
-              b.trades, b.quality_score, b.flags
+      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp",
+             r.open AS "open",
+             r.high AS "high",
+             r.low AS "low",
+             r.close AS "close",
+             r.volume AS "volume",
+             r.vwap AS "vwap",
+             r.trades AS "trades",
+             r.quality_score AS "qualityScore",
+             array_to_string(r.flags, '|') AS "flags"
+      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap, b.trades, b.quality_score, b.flags
             FROM bars b JOIN symbols s ON s.symbol = b.symbol
             WHERE b.symbol = current_setting('mdw_query.p1')::text AND b.timeframe = current_setting('mdw_query.p2')::text AND b.ts >= current_setting('mdw_query.p3')::timestamptz AND b.ts < current_setting('mdw_query.p4')::timestamptz
             ORDER BY bucket DESC ) r
@@ -498,10 +662,15 @@ COPY (
 -- 1m desc no limit, cursor: ["AAPL","1m","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","2024-01-05T14:30:00.000Z"]
 -- 1d desc no limit, cursor: ["AAPL","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","2024-01-05T14:30:00.000Z"]
 COPY (
-      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp", r.open, r.high,
-             r.low, r.close, r.volume, r.vwap, r.trades
-      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap,
-              b.trades, b.quality_score, b.flags
+      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp",
+             r.open AS "open",
+             r.high AS "high",
+             r.low AS "low",
+             r.close AS "close",
+             r.volume AS "volume",
+             r.vwap AS "vwap",
+             r.trades AS "trades"
+      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap, b.trades, b.quality_score, b.flags
             FROM bars b JOIN symbols s ON s.symbol = b.symbol
             WHERE b.symbol = current_setting('mdw_query.p1')::text AND b.timeframe = current_setting('mdw_query.p2')::text AND b.ts >= current_setting('mdw_query.p3')::timestamptz AND b.ts < current_setting('mdw_query.p4')::timestamptz AND b.ts < current_setting('mdw_query.p5')::timestamptz
             ORDER BY bucket DESC ) r
@@ -510,10 +679,17 @@ COPY (
 -- 1m desc no limit, all filters + cursor: ["AAPL","1m","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","0.5","2024-01-05T14:30:00.000Z"]
 -- 1d desc no limit, all filters + cursor: ["AAPL","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","0.5","2024-01-05T14:30:00.000Z"]
 COPY (
-      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp", r.open, r.high,
-             r.low, r.close, r.volume, r.vwap, r.trades, r.quality_score AS "qualityScore", array_to_string(r.flags, '|') AS flags
-      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap,
-              b.trades, b.quality_score, b.flags
+      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp",
+             r.open AS "open",
+             r.high AS "high",
+             r.low AS "low",
+             r.close AS "close",
+             r.volume AS "volume",
+             r.vwap AS "vwap",
+             r.trades AS "trades",
+             r.quality_score AS "qualityScore",
+             array_to_string(r.flags, '|') AS "flags"
+      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap, b.trades, b.quality_score, b.flags
             FROM bars b JOIN symbols s ON s.symbol = b.symbol
             WHERE b.symbol = current_setting('mdw_query.p1')::text AND b.timeframe = current_setting('mdw_query.p2')::text AND b.ts >= current_setting('mdw_query.p3')::timestamptz AND b.ts < current_setting('mdw_query.p4')::timestamptz AND b.validated AND b.quality_score >= current_setting('mdw_query.p5')::real AND b.ts < current_setting('mdw_query.p6')::timestamptz
             ORDER BY bucket DESC ) r
@@ -521,12 +697,19 @@ COPY (
 
 -- 5m asc limit 100: ["AAPL","1m","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","100"]
 COPY (
-      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp", r.open, r.high,
-             r.low, r.close, r.volume, r.vwap, r.trades
+      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp",
+             r.open AS "open",
+             r.high AS "high",
+             r.low AS "low",
+             r.close AS "close",
+             r.volume AS "volume",
+             r.vwap AS "vwap",
+             r.trades AS "trades"
       FROM (SELECT * FROM (
             SELECT b.symbol, date_bin(INTERVAL '5 minutes', b.ts, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -546,12 +729,19 @@ COPY (
 
 -- 5m asc no limit, validatedOnly: ["AAPL","1m","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z"]
 COPY (
-      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp", r.open, r.high,
-             r.low, r.close, r.volume, r.vwap, r.trades
+      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp",
+             r.open AS "open",
+             r.high AS "high",
+             r.low AS "low",
+             r.close AS "close",
+             r.volume AS "volume",
+             r.vwap AS "vwap",
+             r.trades AS "trades"
       FROM (SELECT * FROM (
             SELECT b.symbol, date_bin(INTERVAL '5 minutes', b.ts, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -571,12 +761,19 @@ COPY (
 
 -- 5m asc no limit, minQuality: ["AAPL","1m","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","0.5"]
 COPY (
-      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp", r.open, r.high,
-             r.low, r.close, r.volume, r.vwap, r.trades
+      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp",
+             r.open AS "open",
+             r.high AS "high",
+             r.low AS "low",
+             r.close AS "close",
+             r.volume AS "volume",
+             r.vwap AS "vwap",
+             r.trades AS "trades"
       FROM (SELECT * FROM (
             SELECT b.symbol, date_bin(INTERVAL '5 minutes', b.ts, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -596,12 +793,21 @@ COPY (
 
 -- 5m asc no limit, include=quality: ["AAPL","1m","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z"]
 COPY (
-      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp", r.open, r.high,
-             r.low, r.close, r.volume, r.vwap, r.trades, r.quality_score AS "qualityScore", array_to_string(r.flags, '|') AS flags
+      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp",
+             r.open AS "open",
+             r.high AS "high",
+             r.low AS "low",
+             r.close AS "close",
+             r.volume AS "volume",
+             r.vwap AS "vwap",
+             r.trades AS "trades",
+             r.quality_score AS "qualityScore",
+             array_to_string(r.flags, '|') AS "flags"
       FROM (SELECT * FROM (
             SELECT b.symbol, date_bin(INTERVAL '5 minutes', b.ts, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -621,12 +827,19 @@ COPY (
 
 -- 5m asc no limit, cursor: ["AAPL","1m","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","2024-01-05T14:30:00.000Z"]
 COPY (
-      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp", r.open, r.high,
-             r.low, r.close, r.volume, r.vwap, r.trades
+      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp",
+             r.open AS "open",
+             r.high AS "high",
+             r.low AS "low",
+             r.close AS "close",
+             r.volume AS "volume",
+             r.vwap AS "vwap",
+             r.trades AS "trades"
       FROM (SELECT * FROM (
             SELECT b.symbol, date_bin(INTERVAL '5 minutes', b.ts, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -646,12 +859,21 @@ COPY (
 
 -- 5m asc no limit, all filters + cursor: ["AAPL","1m","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","0.5","2024-01-05T14:30:00.000Z"]
 COPY (
-      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp", r.open, r.high,
-             r.low, r.close, r.volume, r.vwap, r.trades, r.quality_score AS "qualityScore", array_to_string(r.flags, '|') AS flags
+      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp",
+             r.open AS "open",
+             r.high AS "high",
+             r.low AS "low",
+             r.close AS "close",
+             r.volume AS "volume",
+             r.vwap AS "vwap",
+             r.trades AS "trades",
+             r.quality_score AS "qualityScore",
+             array_to_string(r.flags, '|') AS "flags"
       FROM (SELECT * FROM (
             SELECT b.symbol, date_bin(INTERVAL '5 minutes', b.ts, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -671,12 +893,19 @@ COPY (
 
 -- 5m desc limit 100: ["AAPL","1m","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","100"]
 COPY (
-      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp", r.open, r.high,
-             r.low, r.close, r.volume, r.vwap, r.trades
+      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp",
+             r.open AS "open",
+             r.high AS "high",
+             r.low AS "low",
+             r.close AS "close",
+             r.volume AS "volume",
+             r.vwap AS "vwap",
+             r.trades AS "trades"
       FROM (SELECT * FROM (
             SELECT b.symbol, date_bin(INTERVAL '5 minutes', b.ts, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -696,12 +925,19 @@ COPY (
 
 -- 5m desc no limit, validatedOnly: ["AAPL","1m","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z"]
 COPY (
-      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp", r.open, r.high,
-             r.low, r.close, r.volume, r.vwap, r.trades
+      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp",
+             r.open AS "open",
+             r.high AS "high",
+             r.low AS "low",
+             r.close AS "close",
+             r.volume AS "volume",
+             r.vwap AS "vwap",
+             r.trades AS "trades"
       FROM (SELECT * FROM (
             SELECT b.symbol, date_bin(INTERVAL '5 minutes', b.ts, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -721,12 +957,19 @@ COPY (
 
 -- 5m desc no limit, minQuality: ["AAPL","1m","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","0.5"]
 COPY (
-      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp", r.open, r.high,
-             r.low, r.close, r.volume, r.vwap, r.trades
+      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp",
+             r.open AS "open",
+             r.high AS "high",
+             r.low AS "low",
+             r.close AS "close",
+             r.volume AS "volume",
+             r.vwap AS "vwap",
+             r.trades AS "trades"
       FROM (SELECT * FROM (
             SELECT b.symbol, date_bin(INTERVAL '5 minutes', b.ts, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -746,12 +989,21 @@ COPY (
 
 -- 5m desc no limit, include=quality: ["AAPL","1m","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z"]
 COPY (
-      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp", r.open, r.high,
-             r.low, r.close, r.volume, r.vwap, r.trades, r.quality_score AS "qualityScore", array_to_string(r.flags, '|') AS flags
+      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp",
+             r.open AS "open",
+             r.high AS "high",
+             r.low AS "low",
+             r.close AS "close",
+             r.volume AS "volume",
+             r.vwap AS "vwap",
+             r.trades AS "trades",
+             r.quality_score AS "qualityScore",
+             array_to_string(r.flags, '|') AS "flags"
       FROM (SELECT * FROM (
             SELECT b.symbol, date_bin(INTERVAL '5 minutes', b.ts, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -771,12 +1023,19 @@ COPY (
 
 -- 5m desc no limit, cursor: ["AAPL","1m","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","2024-01-05T14:30:00.000Z"]
 COPY (
-      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp", r.open, r.high,
-             r.low, r.close, r.volume, r.vwap, r.trades
+      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp",
+             r.open AS "open",
+             r.high AS "high",
+             r.low AS "low",
+             r.close AS "close",
+             r.volume AS "volume",
+             r.vwap AS "vwap",
+             r.trades AS "trades"
       FROM (SELECT * FROM (
             SELECT b.symbol, date_bin(INTERVAL '5 minutes', b.ts, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -796,12 +1055,21 @@ COPY (
 
 -- 5m desc no limit, all filters + cursor: ["AAPL","1m","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","0.5","2024-01-05T14:30:00.000Z"]
 COPY (
-      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp", r.open, r.high,
-             r.low, r.close, r.volume, r.vwap, r.trades, r.quality_score AS "qualityScore", array_to_string(r.flags, '|') AS flags
+      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp",
+             r.open AS "open",
+             r.high AS "high",
+             r.low AS "low",
+             r.close AS "close",
+             r.volume AS "volume",
+             r.vwap AS "vwap",
+             r.trades AS "trades",
+             r.quality_score AS "qualityScore",
+             array_to_string(r.flags, '|') AS "flags"
       FROM (SELECT * FROM (
             SELECT b.symbol, date_bin(INTERVAL '5 minutes', b.ts, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -821,12 +1089,19 @@ COPY (
 
 -- 4h asc limit 100: ["AAPL","1m","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","100"]
 COPY (
-      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp", r.open, r.high,
-             r.low, r.close, r.volume, r.vwap, r.trades
+      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp",
+             r.open AS "open",
+             r.high AS "high",
+             r.low AS "low",
+             r.close AS "close",
+             r.volume AS "volume",
+             r.vwap AS "vwap",
+             r.trades AS "trades"
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_bin(INTERVAL '4 hours', b.ts AT TIME ZONE s.time_zone, TIMESTAMP '2000-01-01') AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -846,12 +1121,19 @@ COPY (
 
 -- 4h asc no limit, validatedOnly: ["AAPL","1m","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z"]
 COPY (
-      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp", r.open, r.high,
-             r.low, r.close, r.volume, r.vwap, r.trades
+      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp",
+             r.open AS "open",
+             r.high AS "high",
+             r.low AS "low",
+             r.close AS "close",
+             r.volume AS "volume",
+             r.vwap AS "vwap",
+             r.trades AS "trades"
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_bin(INTERVAL '4 hours', b.ts AT TIME ZONE s.time_zone, TIMESTAMP '2000-01-01') AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -871,12 +1153,19 @@ COPY (
 
 -- 4h asc no limit, minQuality: ["AAPL","1m","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","0.5"]
 COPY (
-      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp", r.open, r.high,
-             r.low, r.close, r.volume, r.vwap, r.trades
+      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp",
+             r.open AS "open",
+             r.high AS "high",
+             r.low AS "low",
+             r.close AS "close",
+             r.volume AS "volume",
+             r.vwap AS "vwap",
+             r.trades AS "trades"
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_bin(INTERVAL '4 hours', b.ts AT TIME ZONE s.time_zone, TIMESTAMP '2000-01-01') AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -896,12 +1185,21 @@ COPY (
 
 -- 4h asc no limit, include=quality: ["AAPL","1m","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z"]
 COPY (
-      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp", r.open, r.high,
-             r.low, r.close, r.volume, r.vwap, r.trades, r.quality_score AS "qualityScore", array_to_string(r.flags, '|') AS flags
+      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp",
+             r.open AS "open",
+             r.high AS "high",
+             r.low AS "low",
+             r.close AS "close",
+             r.volume AS "volume",
+             r.vwap AS "vwap",
+             r.trades AS "trades",
+             r.quality_score AS "qualityScore",
+             array_to_string(r.flags, '|') AS "flags"
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_bin(INTERVAL '4 hours', b.ts AT TIME ZONE s.time_zone, TIMESTAMP '2000-01-01') AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -921,12 +1219,19 @@ COPY (
 
 -- 4h asc no limit, cursor: ["AAPL","1m","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","2024-01-05T14:30:00.000Z"]
 COPY (
-      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp", r.open, r.high,
-             r.low, r.close, r.volume, r.vwap, r.trades
+      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp",
+             r.open AS "open",
+             r.high AS "high",
+             r.low AS "low",
+             r.close AS "close",
+             r.volume AS "volume",
+             r.vwap AS "vwap",
+             r.trades AS "trades"
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_bin(INTERVAL '4 hours', b.ts AT TIME ZONE s.time_zone, TIMESTAMP '2000-01-01') AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -946,12 +1251,21 @@ COPY (
 
 -- 4h asc no limit, all filters + cursor: ["AAPL","1m","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","0.5","2024-01-05T14:30:00.000Z"]
 COPY (
-      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp", r.open, r.high,
-             r.low, r.close, r.volume, r.vwap, r.trades, r.quality_score AS "qualityScore", array_to_string(r.flags, '|') AS flags
+      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp",
+             r.open AS "open",
+             r.high AS "high",
+             r.low AS "low",
+             r.close AS "close",
+             r.volume AS "volume",
+             r.vwap AS "vwap",
+             r.trades AS "trades",
+             r.quality_score AS "qualityScore",
+             array_to_string(r.flags, '|') AS "flags"
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_bin(INTERVAL '4 hours', b.ts AT TIME ZONE s.time_zone, TIMESTAMP '2000-01-01') AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -971,12 +1285,19 @@ COPY (
 
 -- 4h desc limit 100: ["AAPL","1m","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","100"]
 COPY (
-      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp", r.open, r.high,
-             r.low, r.close, r.volume, r.vwap, r.trades
+      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp",
+             r.open AS "open",
+             r.high AS "high",
+             r.low AS "low",
+             r.close AS "close",
+             r.volume AS "volume",
+             r.vwap AS "vwap",
+             r.trades AS "trades"
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_bin(INTERVAL '4 hours', b.ts AT TIME ZONE s.time_zone, TIMESTAMP '2000-01-01') AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -996,12 +1317,19 @@ COPY (
 
 -- 4h desc no limit, validatedOnly: ["AAPL","1m","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z"]
 COPY (
-      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp", r.open, r.high,
-             r.low, r.close, r.volume, r.vwap, r.trades
+      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp",
+             r.open AS "open",
+             r.high AS "high",
+             r.low AS "low",
+             r.close AS "close",
+             r.volume AS "volume",
+             r.vwap AS "vwap",
+             r.trades AS "trades"
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_bin(INTERVAL '4 hours', b.ts AT TIME ZONE s.time_zone, TIMESTAMP '2000-01-01') AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -1021,12 +1349,19 @@ COPY (
 
 -- 4h desc no limit, minQuality: ["AAPL","1m","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","0.5"]
 COPY (
-      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp", r.open, r.high,
-             r.low, r.close, r.volume, r.vwap, r.trades
+      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp",
+             r.open AS "open",
+             r.high AS "high",
+             r.low AS "low",
+             r.close AS "close",
+             r.volume AS "volume",
+             r.vwap AS "vwap",
+             r.trades AS "trades"
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_bin(INTERVAL '4 hours', b.ts AT TIME ZONE s.time_zone, TIMESTAMP '2000-01-01') AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -1046,12 +1381,21 @@ COPY (
 
 -- 4h desc no limit, include=quality: ["AAPL","1m","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z"]
 COPY (
-      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp", r.open, r.high,
-             r.low, r.close, r.volume, r.vwap, r.trades, r.quality_score AS "qualityScore", array_to_string(r.flags, '|') AS flags
+      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp",
+             r.open AS "open",
+             r.high AS "high",
+             r.low AS "low",
+             r.close AS "close",
+             r.volume AS "volume",
+             r.vwap AS "vwap",
+             r.trades AS "trades",
+             r.quality_score AS "qualityScore",
+             array_to_string(r.flags, '|') AS "flags"
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_bin(INTERVAL '4 hours', b.ts AT TIME ZONE s.time_zone, TIMESTAMP '2000-01-01') AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -1071,12 +1415,19 @@ COPY (
 
 -- 4h desc no limit, cursor: ["AAPL","1m","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","2024-01-05T14:30:00.000Z"]
 COPY (
-      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp", r.open, r.high,
-             r.low, r.close, r.volume, r.vwap, r.trades
+      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp",
+             r.open AS "open",
+             r.high AS "high",
+             r.low AS "low",
+             r.close AS "close",
+             r.volume AS "volume",
+             r.vwap AS "vwap",
+             r.trades AS "trades"
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_bin(INTERVAL '4 hours', b.ts AT TIME ZONE s.time_zone, TIMESTAMP '2000-01-01') AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -1096,12 +1447,21 @@ COPY (
 
 -- 4h desc no limit, all filters + cursor: ["AAPL","1m","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","0.5","2024-01-05T14:30:00.000Z"]
 COPY (
-      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp", r.open, r.high,
-             r.low, r.close, r.volume, r.vwap, r.trades, r.quality_score AS "qualityScore", array_to_string(r.flags, '|') AS flags
+      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp",
+             r.open AS "open",
+             r.high AS "high",
+             r.low AS "low",
+             r.close AS "close",
+             r.volume AS "volume",
+             r.vwap AS "vwap",
+             r.trades AS "trades",
+             r.quality_score AS "qualityScore",
+             array_to_string(r.flags, '|') AS "flags"
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_bin(INTERVAL '4 hours', b.ts AT TIME ZONE s.time_zone, TIMESTAMP '2000-01-01') AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -1121,12 +1481,19 @@ COPY (
 
 -- 1w asc limit 100: ["AAPL","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","100"]
 COPY (
-      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp", r.open, r.high,
-             r.low, r.close, r.volume, r.vwap, r.trades
+      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp",
+             r.open AS "open",
+             r.high AS "high",
+             r.low AS "low",
+             r.close AS "close",
+             r.volume AS "volume",
+             r.vwap AS "vwap",
+             r.trades AS "trades"
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('week', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -1146,12 +1513,19 @@ COPY (
 
 -- 1w asc no limit, validatedOnly: ["AAPL","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z"]
 COPY (
-      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp", r.open, r.high,
-             r.low, r.close, r.volume, r.vwap, r.trades
+      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp",
+             r.open AS "open",
+             r.high AS "high",
+             r.low AS "low",
+             r.close AS "close",
+             r.volume AS "volume",
+             r.vwap AS "vwap",
+             r.trades AS "trades"
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('week', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -1171,12 +1545,19 @@ COPY (
 
 -- 1w asc no limit, minQuality: ["AAPL","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","0.5"]
 COPY (
-      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp", r.open, r.high,
-             r.low, r.close, r.volume, r.vwap, r.trades
+      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp",
+             r.open AS "open",
+             r.high AS "high",
+             r.low AS "low",
+             r.close AS "close",
+             r.volume AS "volume",
+             r.vwap AS "vwap",
+             r.trades AS "trades"
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('week', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -1196,12 +1577,21 @@ COPY (
 
 -- 1w asc no limit, include=quality: ["AAPL","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z"]
 COPY (
-      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp", r.open, r.high,
-             r.low, r.close, r.volume, r.vwap, r.trades, r.quality_score AS "qualityScore", array_to_string(r.flags, '|') AS flags
+      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp",
+             r.open AS "open",
+             r.high AS "high",
+             r.low AS "low",
+             r.close AS "close",
+             r.volume AS "volume",
+             r.vwap AS "vwap",
+             r.trades AS "trades",
+             r.quality_score AS "qualityScore",
+             array_to_string(r.flags, '|') AS "flags"
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('week', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -1221,12 +1611,19 @@ COPY (
 
 -- 1w asc no limit, cursor: ["AAPL","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","2024-01-05T14:30:00.000Z"]
 COPY (
-      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp", r.open, r.high,
-             r.low, r.close, r.volume, r.vwap, r.trades
+      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp",
+             r.open AS "open",
+             r.high AS "high",
+             r.low AS "low",
+             r.close AS "close",
+             r.volume AS "volume",
+             r.vwap AS "vwap",
+             r.trades AS "trades"
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('week', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -1246,12 +1643,21 @@ COPY (
 
 -- 1w asc no limit, all filters + cursor: ["AAPL","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","0.5","2024-01-05T14:30:00.000Z"]
 COPY (
-      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp", r.open, r.high,
-             r.low, r.close, r.volume, r.vwap, r.trades, r.quality_score AS "qualityScore", array_to_string(r.flags, '|') AS flags
+      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp",
+             r.open AS "open",
+             r.high AS "high",
+             r.low AS "low",
+             r.close AS "close",
+             r.volume AS "volume",
+             r.vwap AS "vwap",
+             r.trades AS "trades",
+             r.quality_score AS "qualityScore",
+             array_to_string(r.flags, '|') AS "flags"
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('week', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -1271,12 +1677,19 @@ COPY (
 
 -- 1w desc limit 100: ["AAPL","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","100"]
 COPY (
-      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp", r.open, r.high,
-             r.low, r.close, r.volume, r.vwap, r.trades
+      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp",
+             r.open AS "open",
+             r.high AS "high",
+             r.low AS "low",
+             r.close AS "close",
+             r.volume AS "volume",
+             r.vwap AS "vwap",
+             r.trades AS "trades"
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('week', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -1296,12 +1709,19 @@ COPY (
 
 -- 1w desc no limit, validatedOnly: ["AAPL","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z"]
 COPY (
-      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp", r.open, r.high,
-             r.low, r.close, r.volume, r.vwap, r.trades
+      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp",
+             r.open AS "open",
+             r.high AS "high",
+             r.low AS "low",
+             r.close AS "close",
+             r.volume AS "volume",
+             r.vwap AS "vwap",
+             r.trades AS "trades"
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('week', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -1321,12 +1741,19 @@ COPY (
 
 -- 1w desc no limit, minQuality: ["AAPL","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","0.5"]
 COPY (
-      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp", r.open, r.high,
-             r.low, r.close, r.volume, r.vwap, r.trades
+      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp",
+             r.open AS "open",
+             r.high AS "high",
+             r.low AS "low",
+             r.close AS "close",
+             r.volume AS "volume",
+             r.vwap AS "vwap",
+             r.trades AS "trades"
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('week', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -1346,12 +1773,21 @@ COPY (
 
 -- 1w desc no limit, include=quality: ["AAPL","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z"]
 COPY (
-      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp", r.open, r.high,
-             r.low, r.close, r.volume, r.vwap, r.trades, r.quality_score AS "qualityScore", array_to_string(r.flags, '|') AS flags
+      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp",
+             r.open AS "open",
+             r.high AS "high",
+             r.low AS "low",
+             r.close AS "close",
+             r.volume AS "volume",
+             r.vwap AS "vwap",
+             r.trades AS "trades",
+             r.quality_score AS "qualityScore",
+             array_to_string(r.flags, '|') AS "flags"
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('week', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -1371,12 +1807,19 @@ COPY (
 
 -- 1w desc no limit, cursor: ["AAPL","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","2024-01-05T14:30:00.000Z"]
 COPY (
-      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp", r.open, r.high,
-             r.low, r.close, r.volume, r.vwap, r.trades
+      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp",
+             r.open AS "open",
+             r.high AS "high",
+             r.low AS "low",
+             r.close AS "close",
+             r.volume AS "volume",
+             r.vwap AS "vwap",
+             r.trades AS "trades"
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('week', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -1396,12 +1839,21 @@ COPY (
 
 -- 1w desc no limit, all filters + cursor: ["AAPL","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","0.5","2024-01-05T14:30:00.000Z"]
 COPY (
-      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp", r.open, r.high,
-             r.low, r.close, r.volume, r.vwap, r.trades, r.quality_score AS "qualityScore", array_to_string(r.flags, '|') AS flags
+      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp",
+             r.open AS "open",
+             r.high AS "high",
+             r.low AS "low",
+             r.close AS "close",
+             r.volume AS "volume",
+             r.vwap AS "vwap",
+             r.trades AS "trades",
+             r.quality_score AS "qualityScore",
+             array_to_string(r.flags, '|') AS "flags"
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('week', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -1421,12 +1873,19 @@ COPY (
 
 -- 1mo asc limit 100: ["AAPL","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","100"]
 COPY (
-      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp", r.open, r.high,
-             r.low, r.close, r.volume, r.vwap, r.trades
+      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp",
+             r.open AS "open",
+             r.high AS "high",
+             r.low AS "low",
+             r.close AS "close",
+             r.volume AS "volume",
+             r.vwap AS "vwap",
+             r.trades AS "trades"
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('month', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -1446,12 +1905,19 @@ COPY (
 
 -- 1mo asc no limit, validatedOnly: ["AAPL","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z"]
 COPY (
-      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp", r.open, r.high,
-             r.low, r.close, r.volume, r.vwap, r.trades
+      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp",
+             r.open AS "open",
+             r.high AS "high",
+             r.low AS "low",
+             r.close AS "close",
+             r.volume AS "volume",
+             r.vwap AS "vwap",
+             r.trades AS "trades"
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('month', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -1471,12 +1937,19 @@ COPY (
 
 -- 1mo asc no limit, minQuality: ["AAPL","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","0.5"]
 COPY (
-      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp", r.open, r.high,
-             r.low, r.close, r.volume, r.vwap, r.trades
+      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp",
+             r.open AS "open",
+             r.high AS "high",
+             r.low AS "low",
+             r.close AS "close",
+             r.volume AS "volume",
+             r.vwap AS "vwap",
+             r.trades AS "trades"
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('month', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -1496,12 +1969,21 @@ COPY (
 
 -- 1mo asc no limit, include=quality: ["AAPL","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z"]
 COPY (
-      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp", r.open, r.high,
-             r.low, r.close, r.volume, r.vwap, r.trades, r.quality_score AS "qualityScore", array_to_string(r.flags, '|') AS flags
+      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp",
+             r.open AS "open",
+             r.high AS "high",
+             r.low AS "low",
+             r.close AS "close",
+             r.volume AS "volume",
+             r.vwap AS "vwap",
+             r.trades AS "trades",
+             r.quality_score AS "qualityScore",
+             array_to_string(r.flags, '|') AS "flags"
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('month', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -1521,12 +2003,19 @@ COPY (
 
 -- 1mo asc no limit, cursor: ["AAPL","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","2024-01-05T14:30:00.000Z"]
 COPY (
-      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp", r.open, r.high,
-             r.low, r.close, r.volume, r.vwap, r.trades
+      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp",
+             r.open AS "open",
+             r.high AS "high",
+             r.low AS "low",
+             r.close AS "close",
+             r.volume AS "volume",
+             r.vwap AS "vwap",
+             r.trades AS "trades"
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('month', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -1546,12 +2035,21 @@ COPY (
 
 -- 1mo asc no limit, all filters + cursor: ["AAPL","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","0.5","2024-01-05T14:30:00.000Z"]
 COPY (
-      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp", r.open, r.high,
-             r.low, r.close, r.volume, r.vwap, r.trades, r.quality_score AS "qualityScore", array_to_string(r.flags, '|') AS flags
+      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp",
+             r.open AS "open",
+             r.high AS "high",
+             r.low AS "low",
+             r.close AS "close",
+             r.volume AS "volume",
+             r.vwap AS "vwap",
+             r.trades AS "trades",
+             r.quality_score AS "qualityScore",
+             array_to_string(r.flags, '|') AS "flags"
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('month', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -1571,12 +2069,19 @@ COPY (
 
 -- 1mo desc limit 100: ["AAPL","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","100"]
 COPY (
-      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp", r.open, r.high,
-             r.low, r.close, r.volume, r.vwap, r.trades
+      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp",
+             r.open AS "open",
+             r.high AS "high",
+             r.low AS "low",
+             r.close AS "close",
+             r.volume AS "volume",
+             r.vwap AS "vwap",
+             r.trades AS "trades"
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('month', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -1596,12 +2101,19 @@ COPY (
 
 -- 1mo desc no limit, validatedOnly: ["AAPL","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z"]
 COPY (
-      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp", r.open, r.high,
-             r.low, r.close, r.volume, r.vwap, r.trades
+      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp",
+             r.open AS "open",
+             r.high AS "high",
+             r.low AS "low",
+             r.close AS "close",
+             r.volume AS "volume",
+             r.vwap AS "vwap",
+             r.trades AS "trades"
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('month', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -1621,12 +2133,19 @@ COPY (
 
 -- 1mo desc no limit, minQuality: ["AAPL","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","0.5"]
 COPY (
-      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp", r.open, r.high,
-             r.low, r.close, r.volume, r.vwap, r.trades
+      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp",
+             r.open AS "open",
+             r.high AS "high",
+             r.low AS "low",
+             r.close AS "close",
+             r.volume AS "volume",
+             r.vwap AS "vwap",
+             r.trades AS "trades"
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('month', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -1646,12 +2165,21 @@ COPY (
 
 -- 1mo desc no limit, include=quality: ["AAPL","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z"]
 COPY (
-      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp", r.open, r.high,
-             r.low, r.close, r.volume, r.vwap, r.trades, r.quality_score AS "qualityScore", array_to_string(r.flags, '|') AS flags
+      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp",
+             r.open AS "open",
+             r.high AS "high",
+             r.low AS "low",
+             r.close AS "close",
+             r.volume AS "volume",
+             r.vwap AS "vwap",
+             r.trades AS "trades",
+             r.quality_score AS "qualityScore",
+             array_to_string(r.flags, '|') AS "flags"
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('month', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -1671,12 +2199,19 @@ COPY (
 
 -- 1mo desc no limit, cursor: ["AAPL","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","2024-01-05T14:30:00.000Z"]
 COPY (
-      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp", r.open, r.high,
-             r.low, r.close, r.volume, r.vwap, r.trades
+      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp",
+             r.open AS "open",
+             r.high AS "high",
+             r.low AS "low",
+             r.close AS "close",
+             r.volume AS "volume",
+             r.vwap AS "vwap",
+             r.trades AS "trades"
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('month', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -1696,12 +2231,21 @@ COPY (
 
 -- 1mo desc no limit, all filters + cursor: ["AAPL","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","0.5","2024-01-05T14:30:00.000Z"]
 COPY (
-      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp", r.open, r.high,
-             r.low, r.close, r.volume, r.vwap, r.trades, r.quality_score AS "qualityScore", array_to_string(r.flags, '|') AS flags
+      SELECT to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp",
+             r.open AS "open",
+             r.high AS "high",
+             r.low AS "low",
+             r.close AS "close",
+             r.volume AS "volume",
+             r.vwap AS "vwap",
+             r.trades AS "trades",
+             r.quality_score AS "qualityScore",
+             array_to_string(r.flags, '|') AS "flags"
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('month', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)

@@ -5,16 +5,27 @@
 -- 1d asc limit 100: ["{AAPL,MSFT}","100","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","101"]
 WITH page AS (
       SELECT row_number() OVER (ORDER BY r.symbol, r.bucket ASC) AS rn, r.symbol,
-             r.bucket, '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             r.bucket, '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' AS j
-      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap,
-              b.trades, b.quality_score, b.flags
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' AS j
+      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap, b.trades, b.quality_score, b.flags
             FROM bars b JOIN symbols s ON s.symbol = b.symbol
             WHERE b.symbol = ANY($1::text[]) AND b.timeframe = $3::text AND b.ts >= $4::timestamptz AND b.ts < $5::timestamptz
             ORDER BY b.symbol, bucket ASC LIMIT $6::int) r
@@ -32,16 +43,27 @@ WITH page AS (
 -- 1d desc limit 100: ["{AAPL,MSFT}","100","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","101"]
 WITH page AS (
       SELECT row_number() OVER (ORDER BY r.symbol, r.bucket DESC) AS rn, r.symbol,
-             r.bucket, '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             r.bucket, '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' AS j
-      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap,
-              b.trades, b.quality_score, b.flags
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' AS j
+      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap, b.trades, b.quality_score, b.flags
             FROM bars b JOIN symbols s ON s.symbol = b.symbol
             WHERE b.symbol = ANY($1::text[]) AND b.timeframe = $3::text AND b.ts >= $4::timestamptz AND b.ts < $5::timestamptz
             ORDER BY b.symbol, bucket DESC LIMIT $6::int) r
@@ -58,18 +80,31 @@ WITH page AS (
 -- 5m asc limit 100: ["{AAPL,MSFT}","100","1m","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","101"]
 WITH page AS (
       SELECT row_number() OVER (ORDER BY r.symbol, r.bucket ASC) AS rn, r.symbol,
-             r.bucket, '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             r.bucket, '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' AS j
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' AS j
       FROM (SELECT * FROM (
             SELECT b.symbol, date_bin(INTERVAL '5 minutes', b.ts, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -98,18 +133,31 @@ WITH page AS (
 -- 5m desc limit 100: ["{AAPL,MSFT}","100","1m","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","101"]
 WITH page AS (
       SELECT row_number() OVER (ORDER BY r.symbol, r.bucket DESC) AS rn, r.symbol,
-             r.bucket, '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             r.bucket, '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' AS j
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' AS j
       FROM (SELECT * FROM (
             SELECT b.symbol, date_bin(INTERVAL '5 minutes', b.ts, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -138,18 +186,31 @@ WITH page AS (
 -- 15m asc limit 100: ["{AAPL,MSFT}","100","1m","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","101"]
 WITH page AS (
       SELECT row_number() OVER (ORDER BY r.symbol, r.bucket ASC) AS rn, r.symbol,
-             r.bucket, '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             r.bucket, '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' AS j
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' AS j
       FROM (SELECT * FROM (
             SELECT b.symbol, date_bin(INTERVAL '15 minutes', b.ts, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -178,18 +239,31 @@ WITH page AS (
 -- 15m desc limit 100: ["{AAPL,MSFT}","100","1m","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","101"]
 WITH page AS (
       SELECT row_number() OVER (ORDER BY r.symbol, r.bucket DESC) AS rn, r.symbol,
-             r.bucket, '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             r.bucket, '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' AS j
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' AS j
       FROM (SELECT * FROM (
             SELECT b.symbol, date_bin(INTERVAL '15 minutes', b.ts, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -218,18 +292,31 @@ WITH page AS (
 -- 30m asc limit 100: ["{AAPL,MSFT}","100","1m","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","101"]
 WITH page AS (
       SELECT row_number() OVER (ORDER BY r.symbol, r.bucket ASC) AS rn, r.symbol,
-             r.bucket, '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             r.bucket, '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' AS j
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' AS j
       FROM (SELECT * FROM (
             SELECT b.symbol, date_bin(INTERVAL '30 minutes', b.ts, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -258,18 +345,31 @@ WITH page AS (
 -- 30m desc limit 100: ["{AAPL,MSFT}","100","1m","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","101"]
 WITH page AS (
       SELECT row_number() OVER (ORDER BY r.symbol, r.bucket DESC) AS rn, r.symbol,
-             r.bucket, '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             r.bucket, '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' AS j
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' AS j
       FROM (SELECT * FROM (
             SELECT b.symbol, date_bin(INTERVAL '30 minutes', b.ts, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -298,18 +398,31 @@ WITH page AS (
 -- 1h asc limit 100: ["{AAPL,MSFT}","100","1m","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","101"]
 WITH page AS (
       SELECT row_number() OVER (ORDER BY r.symbol, r.bucket ASC) AS rn, r.symbol,
-             r.bucket, '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             r.bucket, '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' AS j
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' AS j
       FROM (SELECT * FROM (
             SELECT b.symbol, date_bin(INTERVAL '1 hour', b.ts, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -338,18 +451,31 @@ WITH page AS (
 -- 1h desc limit 100: ["{AAPL,MSFT}","100","1m","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","101"]
 WITH page AS (
       SELECT row_number() OVER (ORDER BY r.symbol, r.bucket DESC) AS rn, r.symbol,
-             r.bucket, '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             r.bucket, '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' AS j
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' AS j
       FROM (SELECT * FROM (
             SELECT b.symbol, date_bin(INTERVAL '1 hour', b.ts, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -378,18 +504,31 @@ WITH page AS (
 -- 4h asc limit 100: ["{AAPL,MSFT}","100","1m","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","101"]
 WITH page AS (
       SELECT row_number() OVER (ORDER BY r.symbol, r.bucket ASC) AS rn, r.symbol,
-             r.bucket, '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             r.bucket, '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' AS j
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' AS j
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_bin(INTERVAL '4 hours', b.ts AT TIME ZONE s.time_zone, TIMESTAMP '2000-01-01') AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -418,18 +557,31 @@ WITH page AS (
 -- 4h desc limit 100: ["{AAPL,MSFT}","100","1m","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","101"]
 WITH page AS (
       SELECT row_number() OVER (ORDER BY r.symbol, r.bucket DESC) AS rn, r.symbol,
-             r.bucket, '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             r.bucket, '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' AS j
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' AS j
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_bin(INTERVAL '4 hours', b.ts AT TIME ZONE s.time_zone, TIMESTAMP '2000-01-01') AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -458,18 +610,31 @@ WITH page AS (
 -- 1w asc limit 100: ["{AAPL,MSFT}","100","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","101"]
 WITH page AS (
       SELECT row_number() OVER (ORDER BY r.symbol, r.bucket ASC) AS rn, r.symbol,
-             r.bucket, '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             r.bucket, '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' AS j
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' AS j
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('week', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -498,18 +663,31 @@ WITH page AS (
 -- 1w desc limit 100: ["{AAPL,MSFT}","100","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","101"]
 WITH page AS (
       SELECT row_number() OVER (ORDER BY r.symbol, r.bucket DESC) AS rn, r.symbol,
-             r.bucket, '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             r.bucket, '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' AS j
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' AS j
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('week', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -538,18 +716,31 @@ WITH page AS (
 -- 1mo asc limit 100: ["{AAPL,MSFT}","100","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","101"]
 WITH page AS (
       SELECT row_number() OVER (ORDER BY r.symbol, r.bucket ASC) AS rn, r.symbol,
-             r.bucket, '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             r.bucket, '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' AS j
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' AS j
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('month', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -578,18 +769,31 @@ WITH page AS (
 -- 1mo desc limit 100: ["{AAPL,MSFT}","100","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","101"]
 WITH page AS (
       SELECT row_number() OVER (ORDER BY r.symbol, r.bucket DESC) AS rn, r.symbol,
-             r.bucket, '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             r.bucket, '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' AS j
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' AS j
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('month', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -619,16 +823,27 @@ WITH page AS (
 -- 1d asc validatedOnly: ["{AAPL,MSFT}","100","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","101"]
 WITH page AS (
       SELECT row_number() OVER (ORDER BY r.symbol, r.bucket ASC) AS rn, r.symbol,
-             r.bucket, '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             r.bucket, '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' AS j
-      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap,
-              b.trades, b.quality_score, b.flags
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' AS j
+      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap, b.trades, b.quality_score, b.flags
             FROM bars b JOIN symbols s ON s.symbol = b.symbol
             WHERE b.symbol = ANY($1::text[]) AND b.timeframe = $3::text AND b.ts >= $4::timestamptz AND b.ts < $5::timestamptz AND b.validated
             ORDER BY b.symbol, bucket ASC LIMIT $6::int) r
@@ -646,16 +861,27 @@ WITH page AS (
 -- 1d asc minQuality: ["{AAPL,MSFT}","100","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","0.5","101"]
 WITH page AS (
       SELECT row_number() OVER (ORDER BY r.symbol, r.bucket ASC) AS rn, r.symbol,
-             r.bucket, '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             r.bucket, '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' AS j
-      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap,
-              b.trades, b.quality_score, b.flags
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' AS j
+      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap, b.trades, b.quality_score, b.flags
             FROM bars b JOIN symbols s ON s.symbol = b.symbol
             WHERE b.symbol = ANY($1::text[]) AND b.timeframe = $3::text AND b.ts >= $4::timestamptz AND b.ts < $5::timestamptz AND b.quality_score >= $6::real
             ORDER BY b.symbol, bucket ASC LIMIT $7::int) r
@@ -673,16 +899,31 @@ WITH page AS (
 -- 1d asc include=quality: ["{AAPL,MSFT}","100","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","101"]
 WITH page AS (
       SELECT row_number() OVER (ORDER BY r.symbol, r.bucket ASC) AS rn, r.symbol,
-             r.bucket, '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             r.bucket, '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || ',"qualityScore":' || r.quality_score || ',"flags":' || array_to_json(r.flags) || '}' AS j
-      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap,
-              b.trades, b.quality_score, b.flags
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || ',"qualityScore":'
+    || r.quality_score
+    || ',"flags":'
+    || array_to_json(r.flags)
+    || '}' AS j
+      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap, b.trades, b.quality_score, b.flags
             FROM bars b JOIN symbols s ON s.symbol = b.symbol
             WHERE b.symbol = ANY($1::text[]) AND b.timeframe = $3::text AND b.ts >= $4::timestamptz AND b.ts < $5::timestamptz
             ORDER BY b.symbol, bucket ASC LIMIT $6::int) r
@@ -700,16 +941,27 @@ WITH page AS (
 -- 1d asc cursor: ["{AAPL,MSFT}","100","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","2024-01-05T14:30:00.000Z","AAPL","101"]
 WITH page AS (
       SELECT row_number() OVER (ORDER BY r.symbol, r.bucket ASC) AS rn, r.symbol,
-             r.bucket, '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             r.bucket, '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' AS j
-      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap,
-              b.trades, b.quality_score, b.flags
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' AS j
+      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap, b.trades, b.quality_score, b.flags
             FROM bars b JOIN symbols s ON s.symbol = b.symbol
             WHERE b.symbol = ANY($1::text[]) AND b.timeframe = $3::text AND b.ts >= $4::timestamptz AND b.ts < $5::timestamptz AND (b.symbol > $7::text OR (b.symbol = $7::text AND b.ts > $6::timestamptz))
             ORDER BY b.symbol, bucket ASC LIMIT $8::int) r
@@ -727,16 +979,31 @@ WITH page AS (
 -- 1d asc all filters + cursor: ["{AAPL,MSFT}","100","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","0.5","2024-01-05T14:30:00.000Z","AAPL","101"]
 WITH page AS (
       SELECT row_number() OVER (ORDER BY r.symbol, r.bucket ASC) AS rn, r.symbol,
-             r.bucket, '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             r.bucket, '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || ',"qualityScore":' || r.quality_score || ',"flags":' || array_to_json(r.flags) || '}' AS j
-      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap,
-              b.trades, b.quality_score, b.flags
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || ',"qualityScore":'
+    || r.quality_score
+    || ',"flags":'
+    || array_to_json(r.flags)
+    || '}' AS j
+      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap, b.trades, b.quality_score, b.flags
             FROM bars b JOIN symbols s ON s.symbol = b.symbol
             WHERE b.symbol = ANY($1::text[]) AND b.timeframe = $3::text AND b.ts >= $4::timestamptz AND b.ts < $5::timestamptz AND b.validated AND b.quality_score >= $6::real AND (b.symbol > $8::text OR (b.symbol = $8::text AND b.ts > $7::timestamptz))
             ORDER BY b.symbol, bucket ASC LIMIT $9::int) r
@@ -754,16 +1021,27 @@ WITH page AS (
 -- 1d desc validatedOnly: ["{AAPL,MSFT}","100","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","101"]
 WITH page AS (
       SELECT row_number() OVER (ORDER BY r.symbol, r.bucket DESC) AS rn, r.symbol,
-             r.bucket, '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             r.bucket, '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' AS j
-      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap,
-              b.trades, b.quality_score, b.flags
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' AS j
+      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap, b.trades, b.quality_score, b.flags
             FROM bars b JOIN symbols s ON s.symbol = b.symbol
             WHERE b.symbol = ANY($1::text[]) AND b.timeframe = $3::text AND b.ts >= $4::timestamptz AND b.ts < $5::timestamptz AND b.validated
             ORDER BY b.symbol, bucket DESC LIMIT $6::int) r
@@ -781,16 +1059,27 @@ WITH page AS (
 -- 1d desc minQuality: ["{AAPL,MSFT}","100","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","0.5","101"]
 WITH page AS (
       SELECT row_number() OVER (ORDER BY r.symbol, r.bucket DESC) AS rn, r.symbol,
-             r.bucket, '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             r.bucket, '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' AS j
-      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap,
-              b.trades, b.quality_score, b.flags
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' AS j
+      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap, b.trades, b.quality_score, b.flags
             FROM bars b JOIN symbols s ON s.symbol = b.symbol
             WHERE b.symbol = ANY($1::text[]) AND b.timeframe = $3::text AND b.ts >= $4::timestamptz AND b.ts < $5::timestamptz AND b.quality_score >= $6::real
             ORDER BY b.symbol, bucket DESC LIMIT $7::int) r
@@ -808,16 +1097,31 @@ WITH page AS (
 -- 1d desc include=quality: ["{AAPL,MSFT}","100","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","101"]
 WITH page AS (
       SELECT row_number() OVER (ORDER BY r.symbol, r.bucket DESC) AS rn, r.symbol,
-             r.bucket, '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             r.bucket, '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || ',"qualityScore":' || r.quality_score || ',"flags":' || array_to_json(r.flags) || '}' AS j
-      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap,
-              b.trades, b.quality_score, b.flags
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || ',"qualityScore":'
+    || r.quality_score
+    || ',"flags":'
+    || array_to_json(r.flags)
+    || '}' AS j
+      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap, b.trades, b.quality_score, b.flags
             FROM bars b JOIN symbols s ON s.symbol = b.symbol
             WHERE b.symbol = ANY($1::text[]) AND b.timeframe = $3::text AND b.ts >= $4::timestamptz AND b.ts < $5::timestamptz
             ORDER BY b.symbol, bucket DESC LIMIT $6::int) r
@@ -835,16 +1139,27 @@ WITH page AS (
 -- 1d desc cursor: ["{AAPL,MSFT}","100","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","2024-01-05T14:30:00.000Z","AAPL","101"]
 WITH page AS (
       SELECT row_number() OVER (ORDER BY r.symbol, r.bucket DESC) AS rn, r.symbol,
-             r.bucket, '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             r.bucket, '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' AS j
-      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap,
-              b.trades, b.quality_score, b.flags
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' AS j
+      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap, b.trades, b.quality_score, b.flags
             FROM bars b JOIN symbols s ON s.symbol = b.symbol
             WHERE b.symbol = ANY($1::text[]) AND b.timeframe = $3::text AND b.ts >= $4::timestamptz AND b.ts < $5::timestamptz AND (b.symbol > $7::text OR (b.symbol = $7::text AND b.ts < $6::timestamptz))
             ORDER BY b.symbol, bucket DESC LIMIT $8::int) r
@@ -862,16 +1177,31 @@ WITH page AS (
 -- 1d desc all filters + cursor: ["{AAPL,MSFT}","100","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","0.5","2024-01-05T14:30:00.000Z","AAPL","101"]
 WITH page AS (
       SELECT row_number() OVER (ORDER BY r.symbol, r.bucket DESC) AS rn, r.symbol,
-             r.bucket, '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             r.bucket, '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || ',"qualityScore":' || r.quality_score || ',"flags":' || array_to_json(r.flags) || '}' AS j
-      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap,
-              b.trades, b.quality_score, b.flags
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || ',"qualityScore":'
+    || r.quality_score
+    || ',"flags":'
+    || array_to_json(r.flags)
+    || '}' AS j
+      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap, b.trades, b.quality_score, b.flags
             FROM bars b JOIN symbols s ON s.symbol = b.symbol
             WHERE b.symbol = ANY($1::text[]) AND b.timeframe = $3::text AND b.ts >= $4::timestamptz AND b.ts < $5::timestamptz AND b.validated AND b.quality_score >= $6::real AND (b.symbol > $8::text OR (b.symbol = $8::text AND b.ts < $7::timestamptz))
             ORDER BY b.symbol, bucket DESC LIMIT $9::int) r
@@ -888,18 +1218,31 @@ WITH page AS (
 -- 5m asc validatedOnly: ["{AAPL,MSFT}","100","1m","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","101"]
 WITH page AS (
       SELECT row_number() OVER (ORDER BY r.symbol, r.bucket ASC) AS rn, r.symbol,
-             r.bucket, '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             r.bucket, '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' AS j
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' AS j
       FROM (SELECT * FROM (
             SELECT b.symbol, date_bin(INTERVAL '5 minutes', b.ts, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -928,18 +1271,31 @@ WITH page AS (
 -- 5m asc minQuality: ["{AAPL,MSFT}","100","1m","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","0.5","101"]
 WITH page AS (
       SELECT row_number() OVER (ORDER BY r.symbol, r.bucket ASC) AS rn, r.symbol,
-             r.bucket, '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             r.bucket, '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' AS j
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' AS j
       FROM (SELECT * FROM (
             SELECT b.symbol, date_bin(INTERVAL '5 minutes', b.ts, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -968,18 +1324,35 @@ WITH page AS (
 -- 5m asc include=quality: ["{AAPL,MSFT}","100","1m","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","101"]
 WITH page AS (
       SELECT row_number() OVER (ORDER BY r.symbol, r.bucket ASC) AS rn, r.symbol,
-             r.bucket, '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             r.bucket, '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || ',"qualityScore":' || r.quality_score || ',"flags":' || array_to_json(r.flags) || '}' AS j
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || ',"qualityScore":'
+    || r.quality_score
+    || ',"flags":'
+    || array_to_json(r.flags)
+    || '}' AS j
       FROM (SELECT * FROM (
             SELECT b.symbol, date_bin(INTERVAL '5 minutes', b.ts, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -1008,18 +1381,31 @@ WITH page AS (
 -- 5m asc cursor: ["{AAPL,MSFT}","100","1m","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","2024-01-05T14:30:00.000Z","AAPL","101"]
 WITH page AS (
       SELECT row_number() OVER (ORDER BY r.symbol, r.bucket ASC) AS rn, r.symbol,
-             r.bucket, '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             r.bucket, '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' AS j
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' AS j
       FROM (SELECT * FROM (
             SELECT b.symbol, date_bin(INTERVAL '5 minutes', b.ts, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -1048,18 +1434,35 @@ WITH page AS (
 -- 5m asc all filters + cursor: ["{AAPL,MSFT}","100","1m","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","0.5","2024-01-05T14:30:00.000Z","AAPL","101"]
 WITH page AS (
       SELECT row_number() OVER (ORDER BY r.symbol, r.bucket ASC) AS rn, r.symbol,
-             r.bucket, '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             r.bucket, '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || ',"qualityScore":' || r.quality_score || ',"flags":' || array_to_json(r.flags) || '}' AS j
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || ',"qualityScore":'
+    || r.quality_score
+    || ',"flags":'
+    || array_to_json(r.flags)
+    || '}' AS j
       FROM (SELECT * FROM (
             SELECT b.symbol, date_bin(INTERVAL '5 minutes', b.ts, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -1088,18 +1491,31 @@ WITH page AS (
 -- 5m desc validatedOnly: ["{AAPL,MSFT}","100","1m","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","101"]
 WITH page AS (
       SELECT row_number() OVER (ORDER BY r.symbol, r.bucket DESC) AS rn, r.symbol,
-             r.bucket, '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             r.bucket, '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' AS j
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' AS j
       FROM (SELECT * FROM (
             SELECT b.symbol, date_bin(INTERVAL '5 minutes', b.ts, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -1128,18 +1544,31 @@ WITH page AS (
 -- 5m desc minQuality: ["{AAPL,MSFT}","100","1m","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","0.5","101"]
 WITH page AS (
       SELECT row_number() OVER (ORDER BY r.symbol, r.bucket DESC) AS rn, r.symbol,
-             r.bucket, '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             r.bucket, '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' AS j
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' AS j
       FROM (SELECT * FROM (
             SELECT b.symbol, date_bin(INTERVAL '5 minutes', b.ts, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -1168,18 +1597,35 @@ WITH page AS (
 -- 5m desc include=quality: ["{AAPL,MSFT}","100","1m","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","101"]
 WITH page AS (
       SELECT row_number() OVER (ORDER BY r.symbol, r.bucket DESC) AS rn, r.symbol,
-             r.bucket, '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             r.bucket, '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || ',"qualityScore":' || r.quality_score || ',"flags":' || array_to_json(r.flags) || '}' AS j
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || ',"qualityScore":'
+    || r.quality_score
+    || ',"flags":'
+    || array_to_json(r.flags)
+    || '}' AS j
       FROM (SELECT * FROM (
             SELECT b.symbol, date_bin(INTERVAL '5 minutes', b.ts, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -1208,18 +1654,31 @@ WITH page AS (
 -- 5m desc cursor: ["{AAPL,MSFT}","100","1m","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","2024-01-05T14:30:00.000Z","AAPL","101"]
 WITH page AS (
       SELECT row_number() OVER (ORDER BY r.symbol, r.bucket DESC) AS rn, r.symbol,
-             r.bucket, '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             r.bucket, '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' AS j
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' AS j
       FROM (SELECT * FROM (
             SELECT b.symbol, date_bin(INTERVAL '5 minutes', b.ts, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -1248,18 +1707,35 @@ WITH page AS (
 -- 5m desc all filters + cursor: ["{AAPL,MSFT}","100","1m","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","0.5","2024-01-05T14:30:00.000Z","AAPL","101"]
 WITH page AS (
       SELECT row_number() OVER (ORDER BY r.symbol, r.bucket DESC) AS rn, r.symbol,
-             r.bucket, '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             r.bucket, '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || ',"qualityScore":' || r.quality_score || ',"flags":' || array_to_json(r.flags) || '}' AS j
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || ',"qualityScore":'
+    || r.quality_score
+    || ',"flags":'
+    || array_to_json(r.flags)
+    || '}' AS j
       FROM (SELECT * FROM (
             SELECT b.symbol, date_bin(INTERVAL '5 minutes', b.ts, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -1288,18 +1764,31 @@ WITH page AS (
 -- 4h asc validatedOnly: ["{AAPL,MSFT}","100","1m","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","101"]
 WITH page AS (
       SELECT row_number() OVER (ORDER BY r.symbol, r.bucket ASC) AS rn, r.symbol,
-             r.bucket, '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             r.bucket, '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' AS j
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' AS j
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_bin(INTERVAL '4 hours', b.ts AT TIME ZONE s.time_zone, TIMESTAMP '2000-01-01') AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -1328,18 +1817,31 @@ WITH page AS (
 -- 4h asc minQuality: ["{AAPL,MSFT}","100","1m","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","0.5","101"]
 WITH page AS (
       SELECT row_number() OVER (ORDER BY r.symbol, r.bucket ASC) AS rn, r.symbol,
-             r.bucket, '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             r.bucket, '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' AS j
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' AS j
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_bin(INTERVAL '4 hours', b.ts AT TIME ZONE s.time_zone, TIMESTAMP '2000-01-01') AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -1368,18 +1870,35 @@ WITH page AS (
 -- 4h asc include=quality: ["{AAPL,MSFT}","100","1m","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","101"]
 WITH page AS (
       SELECT row_number() OVER (ORDER BY r.symbol, r.bucket ASC) AS rn, r.symbol,
-             r.bucket, '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             r.bucket, '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || ',"qualityScore":' || r.quality_score || ',"flags":' || array_to_json(r.flags) || '}' AS j
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || ',"qualityScore":'
+    || r.quality_score
+    || ',"flags":'
+    || array_to_json(r.flags)
+    || '}' AS j
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_bin(INTERVAL '4 hours', b.ts AT TIME ZONE s.time_zone, TIMESTAMP '2000-01-01') AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -1408,18 +1927,31 @@ WITH page AS (
 -- 4h asc cursor: ["{AAPL,MSFT}","100","1m","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","2024-01-05T14:30:00.000Z","AAPL","101"]
 WITH page AS (
       SELECT row_number() OVER (ORDER BY r.symbol, r.bucket ASC) AS rn, r.symbol,
-             r.bucket, '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             r.bucket, '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' AS j
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' AS j
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_bin(INTERVAL '4 hours', b.ts AT TIME ZONE s.time_zone, TIMESTAMP '2000-01-01') AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -1448,18 +1980,35 @@ WITH page AS (
 -- 4h asc all filters + cursor: ["{AAPL,MSFT}","100","1m","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","0.5","2024-01-05T14:30:00.000Z","AAPL","101"]
 WITH page AS (
       SELECT row_number() OVER (ORDER BY r.symbol, r.bucket ASC) AS rn, r.symbol,
-             r.bucket, '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             r.bucket, '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || ',"qualityScore":' || r.quality_score || ',"flags":' || array_to_json(r.flags) || '}' AS j
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || ',"qualityScore":'
+    || r.quality_score
+    || ',"flags":'
+    || array_to_json(r.flags)
+    || '}' AS j
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_bin(INTERVAL '4 hours', b.ts AT TIME ZONE s.time_zone, TIMESTAMP '2000-01-01') AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -1488,18 +2037,31 @@ WITH page AS (
 -- 4h desc validatedOnly: ["{AAPL,MSFT}","100","1m","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","101"]
 WITH page AS (
       SELECT row_number() OVER (ORDER BY r.symbol, r.bucket DESC) AS rn, r.symbol,
-             r.bucket, '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             r.bucket, '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' AS j
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' AS j
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_bin(INTERVAL '4 hours', b.ts AT TIME ZONE s.time_zone, TIMESTAMP '2000-01-01') AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -1528,18 +2090,31 @@ WITH page AS (
 -- 4h desc minQuality: ["{AAPL,MSFT}","100","1m","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","0.5","101"]
 WITH page AS (
       SELECT row_number() OVER (ORDER BY r.symbol, r.bucket DESC) AS rn, r.symbol,
-             r.bucket, '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             r.bucket, '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' AS j
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' AS j
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_bin(INTERVAL '4 hours', b.ts AT TIME ZONE s.time_zone, TIMESTAMP '2000-01-01') AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -1568,18 +2143,35 @@ WITH page AS (
 -- 4h desc include=quality: ["{AAPL,MSFT}","100","1m","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","101"]
 WITH page AS (
       SELECT row_number() OVER (ORDER BY r.symbol, r.bucket DESC) AS rn, r.symbol,
-             r.bucket, '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             r.bucket, '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || ',"qualityScore":' || r.quality_score || ',"flags":' || array_to_json(r.flags) || '}' AS j
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || ',"qualityScore":'
+    || r.quality_score
+    || ',"flags":'
+    || array_to_json(r.flags)
+    || '}' AS j
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_bin(INTERVAL '4 hours', b.ts AT TIME ZONE s.time_zone, TIMESTAMP '2000-01-01') AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -1608,18 +2200,31 @@ WITH page AS (
 -- 4h desc cursor: ["{AAPL,MSFT}","100","1m","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","2024-01-05T14:30:00.000Z","AAPL","101"]
 WITH page AS (
       SELECT row_number() OVER (ORDER BY r.symbol, r.bucket DESC) AS rn, r.symbol,
-             r.bucket, '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             r.bucket, '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' AS j
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' AS j
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_bin(INTERVAL '4 hours', b.ts AT TIME ZONE s.time_zone, TIMESTAMP '2000-01-01') AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -1648,18 +2253,35 @@ WITH page AS (
 -- 4h desc all filters + cursor: ["{AAPL,MSFT}","100","1m","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","0.5","2024-01-05T14:30:00.000Z","AAPL","101"]
 WITH page AS (
       SELECT row_number() OVER (ORDER BY r.symbol, r.bucket DESC) AS rn, r.symbol,
-             r.bucket, '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             r.bucket, '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || ',"qualityScore":' || r.quality_score || ',"flags":' || array_to_json(r.flags) || '}' AS j
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || ',"qualityScore":'
+    || r.quality_score
+    || ',"flags":'
+    || array_to_json(r.flags)
+    || '}' AS j
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_bin(INTERVAL '4 hours', b.ts AT TIME ZONE s.time_zone, TIMESTAMP '2000-01-01') AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -1688,18 +2310,31 @@ WITH page AS (
 -- 1w asc validatedOnly: ["{AAPL,MSFT}","100","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","101"]
 WITH page AS (
       SELECT row_number() OVER (ORDER BY r.symbol, r.bucket ASC) AS rn, r.symbol,
-             r.bucket, '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             r.bucket, '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' AS j
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' AS j
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('week', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -1728,18 +2363,31 @@ WITH page AS (
 -- 1w asc minQuality: ["{AAPL,MSFT}","100","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","0.5","101"]
 WITH page AS (
       SELECT row_number() OVER (ORDER BY r.symbol, r.bucket ASC) AS rn, r.symbol,
-             r.bucket, '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             r.bucket, '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' AS j
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' AS j
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('week', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -1768,18 +2416,35 @@ WITH page AS (
 -- 1w asc include=quality: ["{AAPL,MSFT}","100","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","101"]
 WITH page AS (
       SELECT row_number() OVER (ORDER BY r.symbol, r.bucket ASC) AS rn, r.symbol,
-             r.bucket, '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             r.bucket, '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || ',"qualityScore":' || r.quality_score || ',"flags":' || array_to_json(r.flags) || '}' AS j
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || ',"qualityScore":'
+    || r.quality_score
+    || ',"flags":'
+    || array_to_json(r.flags)
+    || '}' AS j
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('week', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -1808,18 +2473,31 @@ WITH page AS (
 -- 1w asc cursor: ["{AAPL,MSFT}","100","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","2024-01-05T14:30:00.000Z","AAPL","101"]
 WITH page AS (
       SELECT row_number() OVER (ORDER BY r.symbol, r.bucket ASC) AS rn, r.symbol,
-             r.bucket, '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             r.bucket, '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' AS j
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' AS j
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('week', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -1848,18 +2526,35 @@ WITH page AS (
 -- 1w asc all filters + cursor: ["{AAPL,MSFT}","100","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","0.5","2024-01-05T14:30:00.000Z","AAPL","101"]
 WITH page AS (
       SELECT row_number() OVER (ORDER BY r.symbol, r.bucket ASC) AS rn, r.symbol,
-             r.bucket, '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             r.bucket, '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || ',"qualityScore":' || r.quality_score || ',"flags":' || array_to_json(r.flags) || '}' AS j
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || ',"qualityScore":'
+    || r.quality_score
+    || ',"flags":'
+    || array_to_json(r.flags)
+    || '}' AS j
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('week', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -1888,18 +2583,31 @@ WITH page AS (
 -- 1w desc validatedOnly: ["{AAPL,MSFT}","100","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","101"]
 WITH page AS (
       SELECT row_number() OVER (ORDER BY r.symbol, r.bucket DESC) AS rn, r.symbol,
-             r.bucket, '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             r.bucket, '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' AS j
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' AS j
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('week', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -1928,18 +2636,31 @@ WITH page AS (
 -- 1w desc minQuality: ["{AAPL,MSFT}","100","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","0.5","101"]
 WITH page AS (
       SELECT row_number() OVER (ORDER BY r.symbol, r.bucket DESC) AS rn, r.symbol,
-             r.bucket, '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             r.bucket, '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' AS j
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' AS j
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('week', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -1968,18 +2689,35 @@ WITH page AS (
 -- 1w desc include=quality: ["{AAPL,MSFT}","100","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","101"]
 WITH page AS (
       SELECT row_number() OVER (ORDER BY r.symbol, r.bucket DESC) AS rn, r.symbol,
-             r.bucket, '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             r.bucket, '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || ',"qualityScore":' || r.quality_score || ',"flags":' || array_to_json(r.flags) || '}' AS j
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || ',"qualityScore":'
+    || r.quality_score
+    || ',"flags":'
+    || array_to_json(r.flags)
+    || '}' AS j
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('week', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -2008,18 +2746,31 @@ WITH page AS (
 -- 1w desc cursor: ["{AAPL,MSFT}","100","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","2024-01-05T14:30:00.000Z","AAPL","101"]
 WITH page AS (
       SELECT row_number() OVER (ORDER BY r.symbol, r.bucket DESC) AS rn, r.symbol,
-             r.bucket, '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             r.bucket, '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' AS j
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' AS j
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('week', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -2048,18 +2799,35 @@ WITH page AS (
 -- 1w desc all filters + cursor: ["{AAPL,MSFT}","100","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","0.5","2024-01-05T14:30:00.000Z","AAPL","101"]
 WITH page AS (
       SELECT row_number() OVER (ORDER BY r.symbol, r.bucket DESC) AS rn, r.symbol,
-             r.bucket, '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             r.bucket, '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || ',"qualityScore":' || r.quality_score || ',"flags":' || array_to_json(r.flags) || '}' AS j
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || ',"qualityScore":'
+    || r.quality_score
+    || ',"flags":'
+    || array_to_json(r.flags)
+    || '}' AS j
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('week', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -2088,18 +2856,31 @@ WITH page AS (
 -- 1mo asc validatedOnly: ["{AAPL,MSFT}","100","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","101"]
 WITH page AS (
       SELECT row_number() OVER (ORDER BY r.symbol, r.bucket ASC) AS rn, r.symbol,
-             r.bucket, '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             r.bucket, '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' AS j
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' AS j
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('month', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -2128,18 +2909,31 @@ WITH page AS (
 -- 1mo asc minQuality: ["{AAPL,MSFT}","100","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","0.5","101"]
 WITH page AS (
       SELECT row_number() OVER (ORDER BY r.symbol, r.bucket ASC) AS rn, r.symbol,
-             r.bucket, '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             r.bucket, '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' AS j
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' AS j
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('month', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -2168,18 +2962,35 @@ WITH page AS (
 -- 1mo asc include=quality: ["{AAPL,MSFT}","100","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","101"]
 WITH page AS (
       SELECT row_number() OVER (ORDER BY r.symbol, r.bucket ASC) AS rn, r.symbol,
-             r.bucket, '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             r.bucket, '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || ',"qualityScore":' || r.quality_score || ',"flags":' || array_to_json(r.flags) || '}' AS j
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || ',"qualityScore":'
+    || r.quality_score
+    || ',"flags":'
+    || array_to_json(r.flags)
+    || '}' AS j
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('month', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -2208,18 +3019,31 @@ WITH page AS (
 -- 1mo asc cursor: ["{AAPL,MSFT}","100","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","2024-01-05T14:30:00.000Z","AAPL","101"]
 WITH page AS (
       SELECT row_number() OVER (ORDER BY r.symbol, r.bucket ASC) AS rn, r.symbol,
-             r.bucket, '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             r.bucket, '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' AS j
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' AS j
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('month', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -2248,18 +3072,35 @@ WITH page AS (
 -- 1mo asc all filters + cursor: ["{AAPL,MSFT}","100","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","0.5","2024-01-05T14:30:00.000Z","AAPL","101"]
 WITH page AS (
       SELECT row_number() OVER (ORDER BY r.symbol, r.bucket ASC) AS rn, r.symbol,
-             r.bucket, '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             r.bucket, '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || ',"qualityScore":' || r.quality_score || ',"flags":' || array_to_json(r.flags) || '}' AS j
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || ',"qualityScore":'
+    || r.quality_score
+    || ',"flags":'
+    || array_to_json(r.flags)
+    || '}' AS j
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('month', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -2288,18 +3129,31 @@ WITH page AS (
 -- 1mo desc validatedOnly: ["{AAPL,MSFT}","100","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","101"]
 WITH page AS (
       SELECT row_number() OVER (ORDER BY r.symbol, r.bucket DESC) AS rn, r.symbol,
-             r.bucket, '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             r.bucket, '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' AS j
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' AS j
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('month', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -2328,18 +3182,31 @@ WITH page AS (
 -- 1mo desc minQuality: ["{AAPL,MSFT}","100","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","0.5","101"]
 WITH page AS (
       SELECT row_number() OVER (ORDER BY r.symbol, r.bucket DESC) AS rn, r.symbol,
-             r.bucket, '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             r.bucket, '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' AS j
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' AS j
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('month', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -2368,18 +3235,35 @@ WITH page AS (
 -- 1mo desc include=quality: ["{AAPL,MSFT}","100","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","101"]
 WITH page AS (
       SELECT row_number() OVER (ORDER BY r.symbol, r.bucket DESC) AS rn, r.symbol,
-             r.bucket, '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             r.bucket, '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || ',"qualityScore":' || r.quality_score || ',"flags":' || array_to_json(r.flags) || '}' AS j
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || ',"qualityScore":'
+    || r.quality_score
+    || ',"flags":'
+    || array_to_json(r.flags)
+    || '}' AS j
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('month', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -2408,18 +3292,31 @@ WITH page AS (
 -- 1mo desc cursor: ["{AAPL,MSFT}","100","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","2024-01-05T14:30:00.000Z","AAPL","101"]
 WITH page AS (
       SELECT row_number() OVER (ORDER BY r.symbol, r.bucket DESC) AS rn, r.symbol,
-             r.bucket, '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             r.bucket, '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' AS j
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' AS j
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('month', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -2448,18 +3345,35 @@ WITH page AS (
 -- 1mo desc all filters + cursor: ["{AAPL,MSFT}","100","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","0.5","2024-01-05T14:30:00.000Z","AAPL","101"]
 WITH page AS (
       SELECT row_number() OVER (ORDER BY r.symbol, r.bucket DESC) AS rn, r.symbol,
-             r.bucket, '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             r.bucket, '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || ',"qualityScore":' || r.quality_score || ',"flags":' || array_to_json(r.flags) || '}' AS j
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || ',"qualityScore":'
+    || r.quality_score
+    || ',"flags":'
+    || array_to_json(r.flags)
+    || '}' AS j
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('month', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)

@@ -4,13 +4,19 @@
  * `sql-snapshots.spec.ts` fails when those files differ from what the builders produce now, so a
  * change to the read path's SQL shows up as a diff in review.
  */
-import {
-  BarsSelection,
-  multiJsonSql,
-  pageShapeOf,
-  singleCsvCopySql,
-  singleJsonSql,
-} from '../../src/bars/query/bars-sql';
+import { pageShapeOf } from '../../src/bars/query/read-plan';
+import type { BarsSelection } from '../../src/bars/query/selection';
+import { csvSql } from '../../src/bars/query/sql/csv';
+import { multiPageSql } from '../../src/bars/query/sql/multi-page';
+import { singlePageStreamSql } from '../../src/bars/query/sql/page-stream';
+import type { BuiltSql } from '../../src/bars/query/sql/params';
+import { singlePageSql } from '../../src/bars/query/sql/single-page';
+
+/** The single-symbol statement of a shape (how the read path chose before the read plan). */
+const singleJsonSql = (sel: BarsSelection, shape: 'one-row' | 'chunked'): BuiltSql =>
+  shape === 'chunked' ? singlePageStreamSql(sel) : singlePageSql(sel);
+const multiJsonSql = multiPageSql;
+const singleCsvCopySql = csvSql;
 import { Timeframe, TIMEFRAMES } from '../../src/market/timeframes';
 
 interface Shape {

@@ -13,16 +13,27 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket ASC))[least(count(*), $2::int)] AS last,
-             string_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}', ',' ORDER BY r.bucket ASC) AS body
-      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap,
-              b.trades, b.quality_score, b.flags
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}', ',' ORDER BY r.bucket ASC) AS body
+      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap, b.trades, b.quality_score, b.flags
             FROM bars b 
             WHERE b.symbol = s.symbol AND b.timeframe = $3::text AND b.ts >= $4::timestamptz AND b.ts < $5::timestamptz
             ORDER BY bucket ASC LIMIT $6::int) r) pg
@@ -44,16 +55,27 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket ASC))[least(count(*), $2::int)] AS last,
-             string_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}', ',' ORDER BY r.bucket ASC) AS body
-      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap,
-              b.trades, b.quality_score, b.flags
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}', ',' ORDER BY r.bucket ASC) AS body
+      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap, b.trades, b.quality_score, b.flags
             FROM bars b 
             WHERE b.symbol = s.symbol AND b.timeframe = $4::text AND b.ts >= $5::timestamptz AND b.ts < $6::timestamptz AND b.ts >= seam.ts[2]
             ORDER BY bucket ASC LIMIT $7::int) r) pg
@@ -70,24 +92,47 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket ASC))[least(count(*), $2::int)] AS last,
-             string_agg(CASE WHEN (cut.c1 IS NULL OR r.bucket < cut.c1) THEN '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg(CASE WHEN (cut.c1 IS NULL OR r.bucket < cut.c1) THEN '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' END, ',' ORDER BY r.bucket ASC) AS body,
-             string_agg(CASE WHEN r.bucket >= cut.c1 THEN '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' END, ',' ORDER BY r.bucket ASC) AS body,
+             string_agg(CASE WHEN r.bucket >= cut.c1 THEN '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' END, ',' ORDER BY r.bucket ASC) AS body_2
-      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap,
-              b.trades, b.quality_score, b.flags
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' END, ',' ORDER BY r.bucket ASC) AS body_2
+      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap, b.trades, b.quality_score, b.flags
             FROM bars b 
             WHERE b.symbol = s.symbol AND b.timeframe = $3::text AND b.ts >= $4::timestamptz AND b.ts < $5::timestamptz
             ORDER BY bucket ASC LIMIT $6::int) r) pg
@@ -108,24 +153,47 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket ASC))[least(count(*), $2::int)] AS last,
-             string_agg(CASE WHEN (cut.c1 IS NULL OR r.bucket < cut.c1) THEN '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg(CASE WHEN (cut.c1 IS NULL OR r.bucket < cut.c1) THEN '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' END, ',' ORDER BY r.bucket ASC) AS body,
-             string_agg(CASE WHEN r.bucket >= cut.c1 THEN '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' END, ',' ORDER BY r.bucket ASC) AS body,
+             string_agg(CASE WHEN r.bucket >= cut.c1 THEN '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' END, ',' ORDER BY r.bucket ASC) AS body_2
-      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap,
-              b.trades, b.quality_score, b.flags
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' END, ',' ORDER BY r.bucket ASC) AS body_2
+      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap, b.trades, b.quality_score, b.flags
             FROM bars b 
             WHERE b.symbol = s.symbol AND b.timeframe = $4::text AND b.ts >= $5::timestamptz AND b.ts < $6::timestamptz AND b.ts >= seam.ts[2]
             ORDER BY bucket ASC LIMIT $7::int) r) pg
@@ -143,16 +211,27 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket DESC))[least(count(*), $2::int)] AS last,
-             string_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}', ',' ORDER BY r.bucket DESC) AS body
-      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap,
-              b.trades, b.quality_score, b.flags
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}', ',' ORDER BY r.bucket DESC) AS body
+      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap, b.trades, b.quality_score, b.flags
             FROM bars b 
             WHERE b.symbol = s.symbol AND b.timeframe = $3::text AND b.ts >= $4::timestamptz AND b.ts < $5::timestamptz
             ORDER BY bucket DESC LIMIT $6::int) r) pg
@@ -174,16 +253,27 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket DESC))[least(count(*), $2::int)] AS last,
-             string_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}', ',' ORDER BY r.bucket DESC) AS body
-      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap,
-              b.trades, b.quality_score, b.flags
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}', ',' ORDER BY r.bucket DESC) AS body
+      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap, b.trades, b.quality_score, b.flags
             FROM bars b 
             WHERE b.symbol = s.symbol AND b.timeframe = $4::text AND b.ts >= $5::timestamptz AND b.ts < $6::timestamptz AND b.ts <= seam.ts[2]
             ORDER BY bucket DESC LIMIT $7::int) r) pg
@@ -200,24 +290,47 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket DESC))[least(count(*), $2::int)] AS last,
-             string_agg(CASE WHEN (cut.c1 IS NULL OR r.bucket > cut.c1) THEN '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg(CASE WHEN (cut.c1 IS NULL OR r.bucket > cut.c1) THEN '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' END, ',' ORDER BY r.bucket DESC) AS body,
-             string_agg(CASE WHEN r.bucket <= cut.c1 THEN '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' END, ',' ORDER BY r.bucket DESC) AS body,
+             string_agg(CASE WHEN r.bucket <= cut.c1 THEN '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' END, ',' ORDER BY r.bucket DESC) AS body_2
-      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap,
-              b.trades, b.quality_score, b.flags
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' END, ',' ORDER BY r.bucket DESC) AS body_2
+      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap, b.trades, b.quality_score, b.flags
             FROM bars b 
             WHERE b.symbol = s.symbol AND b.timeframe = $3::text AND b.ts >= $4::timestamptz AND b.ts < $5::timestamptz
             ORDER BY bucket DESC LIMIT $6::int) r) pg
@@ -238,24 +351,47 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket DESC))[least(count(*), $2::int)] AS last,
-             string_agg(CASE WHEN (cut.c1 IS NULL OR r.bucket > cut.c1) THEN '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg(CASE WHEN (cut.c1 IS NULL OR r.bucket > cut.c1) THEN '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' END, ',' ORDER BY r.bucket DESC) AS body,
-             string_agg(CASE WHEN r.bucket <= cut.c1 THEN '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' END, ',' ORDER BY r.bucket DESC) AS body,
+             string_agg(CASE WHEN r.bucket <= cut.c1 THEN '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' END, ',' ORDER BY r.bucket DESC) AS body_2
-      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap,
-              b.trades, b.quality_score, b.flags
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' END, ',' ORDER BY r.bucket DESC) AS body_2
+      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap, b.trades, b.quality_score, b.flags
             FROM bars b 
             WHERE b.symbol = s.symbol AND b.timeframe = $4::text AND b.ts >= $5::timestamptz AND b.ts < $6::timestamptz AND b.ts <= seam.ts[2]
             ORDER BY bucket DESC LIMIT $7::int) r) pg
@@ -275,16 +411,31 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket ASC))[least(count(*), $2::int)] AS last,
-             string_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || ',"qualityScore":' || r.quality_score || ',"flags":' || array_to_json(r.flags) || '}', ',' ORDER BY r.bucket ASC) AS body
-      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap,
-              b.trades, b.quality_score, b.flags
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || ',"qualityScore":'
+    || r.quality_score
+    || ',"flags":'
+    || array_to_json(r.flags)
+    || '}', ',' ORDER BY r.bucket ASC) AS body
+      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap, b.trades, b.quality_score, b.flags
             FROM bars b 
             WHERE b.symbol = s.symbol AND b.timeframe = $4::text AND b.ts >= $5::timestamptz AND b.ts < $6::timestamptz AND b.validated AND b.quality_score >= $7::real AND b.ts > $8::timestamptz AND b.ts >= seam.ts[2]
             ORDER BY bucket ASC LIMIT $9::int) r) pg

@@ -15,24 +15,47 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket ASC))[least(count(*), $2::int)] AS last,
-             string_agg(CASE WHEN (cut.c1 IS NULL OR r.bucket < cut.c1) THEN '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg(CASE WHEN (cut.c1 IS NULL OR r.bucket < cut.c1) THEN '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' END, ',' ORDER BY r.bucket ASC) AS body,
-             string_agg(CASE WHEN r.bucket >= cut.c1 THEN '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' END, ',' ORDER BY r.bucket ASC) AS body,
+             string_agg(CASE WHEN r.bucket >= cut.c1 THEN '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' END, ',' ORDER BY r.bucket ASC) AS body_2
-      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap,
-              b.trades, b.quality_score, b.flags
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' END, ',' ORDER BY r.bucket ASC) AS body_2
+      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap, b.trades, b.quality_score, b.flags
             FROM bars b 
             WHERE b.symbol = s.symbol AND b.timeframe = $3::text AND b.ts >= $4::timestamptz AND b.ts < $5::timestamptz
             ORDER BY bucket ASC LIMIT $6::int) r) pg
@@ -54,40 +77,87 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket ASC))[least(count(*), $2::int)] AS last,
-             string_agg(CASE WHEN (cut.c1 IS NULL OR r.bucket < cut.c1) THEN '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg(CASE WHEN (cut.c1 IS NULL OR r.bucket < cut.c1) THEN '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' END, ',' ORDER BY r.bucket ASC) AS body,
-             string_agg(CASE WHEN r.bucket >= cut.c1 AND (cut.c2 IS NULL OR r.bucket < cut.c2) THEN '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' END, ',' ORDER BY r.bucket ASC) AS body,
+             string_agg(CASE WHEN r.bucket >= cut.c1 AND (cut.c2 IS NULL OR r.bucket < cut.c2) THEN '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' END, ',' ORDER BY r.bucket ASC) AS body_2,
-             string_agg(CASE WHEN r.bucket >= cut.c2 AND (cut.c3 IS NULL OR r.bucket < cut.c3) THEN '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' END, ',' ORDER BY r.bucket ASC) AS body_2,
+             string_agg(CASE WHEN r.bucket >= cut.c2 AND (cut.c3 IS NULL OR r.bucket < cut.c3) THEN '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' END, ',' ORDER BY r.bucket ASC) AS body_3,
-             string_agg(CASE WHEN r.bucket >= cut.c3 THEN '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' END, ',' ORDER BY r.bucket ASC) AS body_3,
+             string_agg(CASE WHEN r.bucket >= cut.c3 THEN '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' END, ',' ORDER BY r.bucket ASC) AS body_4
-      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap,
-              b.trades, b.quality_score, b.flags
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' END, ',' ORDER BY r.bucket ASC) AS body_4
+      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap, b.trades, b.quality_score, b.flags
             FROM bars b 
             WHERE b.symbol = s.symbol AND b.timeframe = $3::text AND b.ts >= $4::timestamptz AND b.ts < $5::timestamptz
             ORDER BY bucket ASC LIMIT $6::int) r) pg
@@ -107,24 +177,47 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket DESC))[least(count(*), $2::int)] AS last,
-             string_agg(CASE WHEN (cut.c1 IS NULL OR r.bucket > cut.c1) THEN '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg(CASE WHEN (cut.c1 IS NULL OR r.bucket > cut.c1) THEN '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' END, ',' ORDER BY r.bucket DESC) AS body,
-             string_agg(CASE WHEN r.bucket <= cut.c1 THEN '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' END, ',' ORDER BY r.bucket DESC) AS body,
+             string_agg(CASE WHEN r.bucket <= cut.c1 THEN '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' END, ',' ORDER BY r.bucket DESC) AS body_2
-      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap,
-              b.trades, b.quality_score, b.flags
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' END, ',' ORDER BY r.bucket DESC) AS body_2
+      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap, b.trades, b.quality_score, b.flags
             FROM bars b 
             WHERE b.symbol = s.symbol AND b.timeframe = $3::text AND b.ts >= $4::timestamptz AND b.ts < $5::timestamptz
             ORDER BY bucket DESC LIMIT $6::int) r) pg
@@ -146,40 +239,87 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket DESC))[least(count(*), $2::int)] AS last,
-             string_agg(CASE WHEN (cut.c1 IS NULL OR r.bucket > cut.c1) THEN '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg(CASE WHEN (cut.c1 IS NULL OR r.bucket > cut.c1) THEN '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' END, ',' ORDER BY r.bucket DESC) AS body,
-             string_agg(CASE WHEN r.bucket <= cut.c1 AND (cut.c2 IS NULL OR r.bucket > cut.c2) THEN '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' END, ',' ORDER BY r.bucket DESC) AS body,
+             string_agg(CASE WHEN r.bucket <= cut.c1 AND (cut.c2 IS NULL OR r.bucket > cut.c2) THEN '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' END, ',' ORDER BY r.bucket DESC) AS body_2,
-             string_agg(CASE WHEN r.bucket <= cut.c2 AND (cut.c3 IS NULL OR r.bucket > cut.c3) THEN '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' END, ',' ORDER BY r.bucket DESC) AS body_2,
+             string_agg(CASE WHEN r.bucket <= cut.c2 AND (cut.c3 IS NULL OR r.bucket > cut.c3) THEN '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' END, ',' ORDER BY r.bucket DESC) AS body_3,
-             string_agg(CASE WHEN r.bucket <= cut.c3 THEN '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' END, ',' ORDER BY r.bucket DESC) AS body_3,
+             string_agg(CASE WHEN r.bucket <= cut.c3 THEN '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' END, ',' ORDER BY r.bucket DESC) AS body_4
-      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap,
-              b.trades, b.quality_score, b.flags
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' END, ',' ORDER BY r.bucket DESC) AS body_4
+      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap, b.trades, b.quality_score, b.flags
             FROM bars b 
             WHERE b.symbol = s.symbol AND b.timeframe = $3::text AND b.ts >= $4::timestamptz AND b.ts < $5::timestamptz
             ORDER BY bucket DESC LIMIT $6::int) r) pg
@@ -196,26 +336,51 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket ASC))[least(count(*), $2::int)] AS last,
-             string_agg(CASE WHEN r.rn <= 500 THEN '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg(CASE WHEN r.rn <= 500 THEN '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' END, ',' ORDER BY r.bucket ASC) AS body,
-             string_agg(CASE WHEN r.rn > 500 THEN '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' END, ',' ORDER BY r.bucket ASC) AS body,
+             string_agg(CASE WHEN r.rn > 500 THEN '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' END, ',' ORDER BY r.bucket ASC) AS body_2
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' END, ',' ORDER BY r.bucket ASC) AS body_2
       FROM (SELECT r0.*, row_number() OVER (ORDER BY r0.bucket ASC) AS rn FROM (SELECT * FROM (
             SELECT b.symbol, date_bin(INTERVAL '5 minutes', b.ts, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -243,42 +408,91 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket ASC))[least(count(*), $2::int)] AS last,
-             string_agg(CASE WHEN r.rn <= 500 THEN '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg(CASE WHEN r.rn <= 500 THEN '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' END, ',' ORDER BY r.bucket ASC) AS body,
-             string_agg(CASE WHEN r.rn > 500 AND r.rn <= 1000 THEN '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' END, ',' ORDER BY r.bucket ASC) AS body,
+             string_agg(CASE WHEN r.rn > 500 AND r.rn <= 1000 THEN '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' END, ',' ORDER BY r.bucket ASC) AS body_2,
-             string_agg(CASE WHEN r.rn > 1000 AND r.rn <= 1500 THEN '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' END, ',' ORDER BY r.bucket ASC) AS body_2,
+             string_agg(CASE WHEN r.rn > 1000 AND r.rn <= 1500 THEN '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' END, ',' ORDER BY r.bucket ASC) AS body_3,
-             string_agg(CASE WHEN r.rn > 1500 THEN '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' END, ',' ORDER BY r.bucket ASC) AS body_3,
+             string_agg(CASE WHEN r.rn > 1500 THEN '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' END, ',' ORDER BY r.bucket ASC) AS body_4
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' END, ',' ORDER BY r.bucket ASC) AS body_4
       FROM (SELECT r0.*, row_number() OVER (ORDER BY r0.bucket ASC) AS rn FROM (SELECT * FROM (
             SELECT b.symbol, date_bin(INTERVAL '5 minutes', b.ts, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -307,26 +521,51 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket DESC))[least(count(*), $2::int)] AS last,
-             string_agg(CASE WHEN r.rn <= 500 THEN '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg(CASE WHEN r.rn <= 500 THEN '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' END, ',' ORDER BY r.bucket DESC) AS body,
-             string_agg(CASE WHEN r.rn > 500 THEN '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' END, ',' ORDER BY r.bucket DESC) AS body,
+             string_agg(CASE WHEN r.rn > 500 THEN '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' END, ',' ORDER BY r.bucket DESC) AS body_2
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' END, ',' ORDER BY r.bucket DESC) AS body_2
       FROM (SELECT r0.*, row_number() OVER (ORDER BY r0.bucket DESC) AS rn FROM (SELECT * FROM (
             SELECT b.symbol, date_bin(INTERVAL '5 minutes', b.ts, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -354,42 +593,91 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket DESC))[least(count(*), $2::int)] AS last,
-             string_agg(CASE WHEN r.rn <= 500 THEN '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg(CASE WHEN r.rn <= 500 THEN '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' END, ',' ORDER BY r.bucket DESC) AS body,
-             string_agg(CASE WHEN r.rn > 500 AND r.rn <= 1000 THEN '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' END, ',' ORDER BY r.bucket DESC) AS body,
+             string_agg(CASE WHEN r.rn > 500 AND r.rn <= 1000 THEN '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' END, ',' ORDER BY r.bucket DESC) AS body_2,
-             string_agg(CASE WHEN r.rn > 1000 AND r.rn <= 1500 THEN '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' END, ',' ORDER BY r.bucket DESC) AS body_2,
+             string_agg(CASE WHEN r.rn > 1000 AND r.rn <= 1500 THEN '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' END, ',' ORDER BY r.bucket DESC) AS body_3,
-             string_agg(CASE WHEN r.rn > 1500 THEN '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' END, ',' ORDER BY r.bucket DESC) AS body_3,
+             string_agg(CASE WHEN r.rn > 1500 THEN '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' END, ',' ORDER BY r.bucket DESC) AS body_4
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' END, ',' ORDER BY r.bucket DESC) AS body_4
       FROM (SELECT r0.*, row_number() OVER (ORDER BY r0.bucket DESC) AS rn FROM (SELECT * FROM (
             SELECT b.symbol, date_bin(INTERVAL '5 minutes', b.ts, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -418,26 +706,51 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket ASC))[least(count(*), $2::int)] AS last,
-             string_agg(CASE WHEN r.rn <= 500 THEN '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg(CASE WHEN r.rn <= 500 THEN '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' END, ',' ORDER BY r.bucket ASC) AS body,
-             string_agg(CASE WHEN r.rn > 500 THEN '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' END, ',' ORDER BY r.bucket ASC) AS body,
+             string_agg(CASE WHEN r.rn > 500 THEN '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' END, ',' ORDER BY r.bucket ASC) AS body_2
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' END, ',' ORDER BY r.bucket ASC) AS body_2
       FROM (SELECT r0.*, row_number() OVER (ORDER BY r0.bucket ASC) AS rn FROM (SELECT * FROM (
             SELECT b.symbol, (date_bin(INTERVAL '4 hours', b.ts AT TIME ZONE s.time_zone, TIMESTAMP '2000-01-01') AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -465,42 +778,91 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket ASC))[least(count(*), $2::int)] AS last,
-             string_agg(CASE WHEN r.rn <= 500 THEN '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg(CASE WHEN r.rn <= 500 THEN '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' END, ',' ORDER BY r.bucket ASC) AS body,
-             string_agg(CASE WHEN r.rn > 500 AND r.rn <= 1000 THEN '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' END, ',' ORDER BY r.bucket ASC) AS body,
+             string_agg(CASE WHEN r.rn > 500 AND r.rn <= 1000 THEN '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' END, ',' ORDER BY r.bucket ASC) AS body_2,
-             string_agg(CASE WHEN r.rn > 1000 AND r.rn <= 1500 THEN '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' END, ',' ORDER BY r.bucket ASC) AS body_2,
+             string_agg(CASE WHEN r.rn > 1000 AND r.rn <= 1500 THEN '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' END, ',' ORDER BY r.bucket ASC) AS body_3,
-             string_agg(CASE WHEN r.rn > 1500 THEN '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' END, ',' ORDER BY r.bucket ASC) AS body_3,
+             string_agg(CASE WHEN r.rn > 1500 THEN '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' END, ',' ORDER BY r.bucket ASC) AS body_4
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' END, ',' ORDER BY r.bucket ASC) AS body_4
       FROM (SELECT r0.*, row_number() OVER (ORDER BY r0.bucket ASC) AS rn FROM (SELECT * FROM (
             SELECT b.symbol, (date_bin(INTERVAL '4 hours', b.ts AT TIME ZONE s.time_zone, TIMESTAMP '2000-01-01') AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -529,26 +891,51 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket DESC))[least(count(*), $2::int)] AS last,
-             string_agg(CASE WHEN r.rn <= 500 THEN '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg(CASE WHEN r.rn <= 500 THEN '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' END, ',' ORDER BY r.bucket DESC) AS body,
-             string_agg(CASE WHEN r.rn > 500 THEN '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' END, ',' ORDER BY r.bucket DESC) AS body,
+             string_agg(CASE WHEN r.rn > 500 THEN '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' END, ',' ORDER BY r.bucket DESC) AS body_2
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' END, ',' ORDER BY r.bucket DESC) AS body_2
       FROM (SELECT r0.*, row_number() OVER (ORDER BY r0.bucket DESC) AS rn FROM (SELECT * FROM (
             SELECT b.symbol, (date_bin(INTERVAL '4 hours', b.ts AT TIME ZONE s.time_zone, TIMESTAMP '2000-01-01') AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -576,42 +963,91 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket DESC))[least(count(*), $2::int)] AS last,
-             string_agg(CASE WHEN r.rn <= 500 THEN '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg(CASE WHEN r.rn <= 500 THEN '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' END, ',' ORDER BY r.bucket DESC) AS body,
-             string_agg(CASE WHEN r.rn > 500 AND r.rn <= 1000 THEN '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' END, ',' ORDER BY r.bucket DESC) AS body,
+             string_agg(CASE WHEN r.rn > 500 AND r.rn <= 1000 THEN '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' END, ',' ORDER BY r.bucket DESC) AS body_2,
-             string_agg(CASE WHEN r.rn > 1000 AND r.rn <= 1500 THEN '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' END, ',' ORDER BY r.bucket DESC) AS body_2,
+             string_agg(CASE WHEN r.rn > 1000 AND r.rn <= 1500 THEN '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' END, ',' ORDER BY r.bucket DESC) AS body_3,
-             string_agg(CASE WHEN r.rn > 1500 THEN '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' END, ',' ORDER BY r.bucket DESC) AS body_3,
+             string_agg(CASE WHEN r.rn > 1500 THEN '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' END, ',' ORDER BY r.bucket DESC) AS body_4
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' END, ',' ORDER BY r.bucket DESC) AS body_4
       FROM (SELECT r0.*, row_number() OVER (ORDER BY r0.bucket DESC) AS rn FROM (SELECT * FROM (
             SELECT b.symbol, (date_bin(INTERVAL '4 hours', b.ts AT TIME ZONE s.time_zone, TIMESTAMP '2000-01-01') AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -641,18 +1077,31 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket ASC))[least(count(*), $2::int)] AS last,
-             string_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}', ',' ORDER BY r.bucket ASC) AS body
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}', ',' ORDER BY r.bucket ASC) AS body
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('week', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -682,18 +1131,31 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket DESC))[least(count(*), $2::int)] AS last,
-             string_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}', ',' ORDER BY r.bucket DESC) AS body
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}', ',' ORDER BY r.bucket DESC) AS body
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('week', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -723,18 +1185,31 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket ASC))[least(count(*), $2::int)] AS last,
-             string_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}', ',' ORDER BY r.bucket ASC) AS body
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}', ',' ORDER BY r.bucket ASC) AS body
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('month', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -764,18 +1239,31 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket DESC))[least(count(*), $2::int)] AS last,
-             string_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}', ',' ORDER BY r.bucket DESC) AS body
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}', ',' ORDER BY r.bucket DESC) AS body
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('month', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -804,24 +1292,55 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket ASC))[least(count(*), $2::int)] AS last,
-             string_agg(CASE WHEN (cut.c1 IS NULL OR r.bucket < cut.c1) THEN '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg(CASE WHEN (cut.c1 IS NULL OR r.bucket < cut.c1) THEN '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || ',"qualityScore":' || r.quality_score || ',"flags":' || array_to_json(r.flags) || '}' END, ',' ORDER BY r.bucket ASC) AS body,
-             string_agg(CASE WHEN r.bucket >= cut.c1 THEN '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || ',"qualityScore":'
+    || r.quality_score
+    || ',"flags":'
+    || array_to_json(r.flags)
+    || '}' END, ',' ORDER BY r.bucket ASC) AS body,
+             string_agg(CASE WHEN r.bucket >= cut.c1 THEN '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || ',"qualityScore":' || r.quality_score || ',"flags":' || array_to_json(r.flags) || '}' END, ',' ORDER BY r.bucket ASC) AS body_2
-      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap,
-              b.trades, b.quality_score, b.flags
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || ',"qualityScore":'
+    || r.quality_score
+    || ',"flags":'
+    || array_to_json(r.flags)
+    || '}' END, ',' ORDER BY r.bucket ASC) AS body_2
+      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap, b.trades, b.quality_score, b.flags
             FROM bars b 
             WHERE b.symbol = s.symbol AND b.timeframe = $3::text AND b.ts >= $4::timestamptz AND b.ts < $5::timestamptz AND b.validated AND b.quality_score >= $6::real AND b.ts > $7::timestamptz
             ORDER BY bucket ASC LIMIT $8::int) r) pg

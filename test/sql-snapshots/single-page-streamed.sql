@@ -12,16 +12,27 @@ COPY (
     CROSS JOIN LATERAL (SELECT least(count(*), current_setting('mdw_query.p2')::int)::int AS n,
              count(*) > current_setting('mdw_query.p2')::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket ASC))[least(count(*), current_setting('mdw_query.p2')::int)] AS last,
-             (array_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             (array_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' ORDER BY r.bucket ASC))[1:current_setting('mdw_query.p2')::int] AS bars
-      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap,
-              b.trades, b.quality_score, b.flags
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' ORDER BY r.bucket ASC))[1:current_setting('mdw_query.p2')::int] AS bars
+      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap, b.trades, b.quality_score, b.flags
             FROM bars b 
             WHERE b.symbol = s.symbol AND b.timeframe = current_setting('mdw_query.p3')::text AND b.ts >= current_setting('mdw_query.p4')::timestamptz AND b.ts < current_setting('mdw_query.p5')::timestamptz
             ORDER BY bucket ASC LIMIT current_setting('mdw_query.p6')::int) r) pg
@@ -48,16 +59,27 @@ COPY (
     CROSS JOIN LATERAL (SELECT least(count(*), current_setting('mdw_query.p2')::int)::int AS n,
              count(*) > current_setting('mdw_query.p2')::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket DESC))[least(count(*), current_setting('mdw_query.p2')::int)] AS last,
-             (array_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             (array_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' ORDER BY r.bucket DESC))[1:current_setting('mdw_query.p2')::int] AS bars
-      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap,
-              b.trades, b.quality_score, b.flags
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' ORDER BY r.bucket DESC))[1:current_setting('mdw_query.p2')::int] AS bars
+      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap, b.trades, b.quality_score, b.flags
             FROM bars b 
             WHERE b.symbol = s.symbol AND b.timeframe = current_setting('mdw_query.p3')::text AND b.ts >= current_setting('mdw_query.p4')::timestamptz AND b.ts < current_setting('mdw_query.p5')::timestamptz
             ORDER BY bucket DESC LIMIT current_setting('mdw_query.p6')::int) r) pg
@@ -83,18 +105,31 @@ COPY (
     CROSS JOIN LATERAL (SELECT least(count(*), current_setting('mdw_query.p2')::int)::int AS n,
              count(*) > current_setting('mdw_query.p2')::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket ASC))[least(count(*), current_setting('mdw_query.p2')::int)] AS last,
-             (array_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             (array_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' ORDER BY r.bucket ASC))[1:current_setting('mdw_query.p2')::int] AS bars
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' ORDER BY r.bucket ASC))[1:current_setting('mdw_query.p2')::int] AS bars
       FROM (SELECT * FROM (
             SELECT b.symbol, date_bin(INTERVAL '5 minutes', b.ts, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -132,18 +167,31 @@ COPY (
     CROSS JOIN LATERAL (SELECT least(count(*), current_setting('mdw_query.p2')::int)::int AS n,
              count(*) > current_setting('mdw_query.p2')::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket DESC))[least(count(*), current_setting('mdw_query.p2')::int)] AS last,
-             (array_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             (array_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' ORDER BY r.bucket DESC))[1:current_setting('mdw_query.p2')::int] AS bars
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' ORDER BY r.bucket DESC))[1:current_setting('mdw_query.p2')::int] AS bars
       FROM (SELECT * FROM (
             SELECT b.symbol, date_bin(INTERVAL '5 minutes', b.ts, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -181,18 +229,31 @@ COPY (
     CROSS JOIN LATERAL (SELECT least(count(*), current_setting('mdw_query.p2')::int)::int AS n,
              count(*) > current_setting('mdw_query.p2')::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket ASC))[least(count(*), current_setting('mdw_query.p2')::int)] AS last,
-             (array_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             (array_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' ORDER BY r.bucket ASC))[1:current_setting('mdw_query.p2')::int] AS bars
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' ORDER BY r.bucket ASC))[1:current_setting('mdw_query.p2')::int] AS bars
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_bin(INTERVAL '4 hours', b.ts AT TIME ZONE s.time_zone, TIMESTAMP '2000-01-01') AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -230,18 +291,31 @@ COPY (
     CROSS JOIN LATERAL (SELECT least(count(*), current_setting('mdw_query.p2')::int)::int AS n,
              count(*) > current_setting('mdw_query.p2')::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket DESC))[least(count(*), current_setting('mdw_query.p2')::int)] AS last,
-             (array_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             (array_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' ORDER BY r.bucket DESC))[1:current_setting('mdw_query.p2')::int] AS bars
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' ORDER BY r.bucket DESC))[1:current_setting('mdw_query.p2')::int] AS bars
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_bin(INTERVAL '4 hours', b.ts AT TIME ZONE s.time_zone, TIMESTAMP '2000-01-01') AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -279,34 +353,71 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket ASC))[least(count(*), $2::int)] AS last,
-             string_agg(CASE WHEN r.rn <= 500 THEN '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg(CASE WHEN r.rn <= 500 THEN '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' END, ',' ORDER BY r.bucket ASC) AS body,
-             string_agg(CASE WHEN r.rn > 500 AND r.rn <= 1000 THEN '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' END, ',' ORDER BY r.bucket ASC) AS body,
+             string_agg(CASE WHEN r.rn > 500 AND r.rn <= 1000 THEN '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' END, ',' ORDER BY r.bucket ASC) AS body_2,
-             string_agg(CASE WHEN r.rn > 1000 THEN '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' END, ',' ORDER BY r.bucket ASC) AS body_2,
+             string_agg(CASE WHEN r.rn > 1000 THEN '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' END, ',' ORDER BY r.bucket ASC) AS body_3
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' END, ',' ORDER BY r.bucket ASC) AS body_3
       FROM (SELECT r0.*, row_number() OVER (ORDER BY r0.bucket ASC) AS rn FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('week', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -334,34 +445,71 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket DESC))[least(count(*), $2::int)] AS last,
-             string_agg(CASE WHEN r.rn <= 500 THEN '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg(CASE WHEN r.rn <= 500 THEN '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' END, ',' ORDER BY r.bucket DESC) AS body,
-             string_agg(CASE WHEN r.rn > 500 AND r.rn <= 1000 THEN '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' END, ',' ORDER BY r.bucket DESC) AS body,
+             string_agg(CASE WHEN r.rn > 500 AND r.rn <= 1000 THEN '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' END, ',' ORDER BY r.bucket DESC) AS body_2,
-             string_agg(CASE WHEN r.rn > 1000 THEN '{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' END, ',' ORDER BY r.bucket DESC) AS body_2,
+             string_agg(CASE WHEN r.rn > 1000 THEN '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}' END, ',' ORDER BY r.bucket DESC) AS body_3
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' END, ',' ORDER BY r.bucket DESC) AS body_3
       FROM (SELECT r0.*, row_number() OVER (ORDER BY r0.bucket DESC) AS rn FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('week', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -389,18 +537,31 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket ASC))[least(count(*), $2::int)] AS last,
-             string_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}', ',' ORDER BY r.bucket ASC) AS body
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}', ',' ORDER BY r.bucket ASC) AS body
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('month', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -428,18 +589,31 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket DESC))[least(count(*), $2::int)] AS last,
-             string_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}', ',' ORDER BY r.bucket DESC) AS body
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}', ',' ORDER BY r.bucket DESC) AS body
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('month', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -467,16 +641,31 @@ COPY (
     CROSS JOIN LATERAL (SELECT least(count(*), current_setting('mdw_query.p2')::int)::int AS n,
              count(*) > current_setting('mdw_query.p2')::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket ASC))[least(count(*), current_setting('mdw_query.p2')::int)] AS last,
-             (array_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             (array_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || ',"qualityScore":' || r.quality_score || ',"flags":' || array_to_json(r.flags) || '}' ORDER BY r.bucket ASC))[1:current_setting('mdw_query.p2')::int] AS bars
-      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap,
-              b.trades, b.quality_score, b.flags
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || ',"qualityScore":'
+    || r.quality_score
+    || ',"flags":'
+    || array_to_json(r.flags)
+    || '}' ORDER BY r.bucket ASC))[1:current_setting('mdw_query.p2')::int] AS bars
+      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap, b.trades, b.quality_score, b.flags
             FROM bars b 
             WHERE b.symbol = s.symbol AND b.timeframe = current_setting('mdw_query.p3')::text AND b.ts >= current_setting('mdw_query.p4')::timestamptz AND b.ts < current_setting('mdw_query.p5')::timestamptz AND b.validated AND b.quality_score >= current_setting('mdw_query.p6')::real AND b.ts > current_setting('mdw_query.p7')::timestamptz
             ORDER BY bucket ASC LIMIT current_setting('mdw_query.p8')::int) r) pg

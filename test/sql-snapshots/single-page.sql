@@ -12,16 +12,27 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket ASC))[least(count(*), $2::int)] AS last,
-             string_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}', ',' ORDER BY r.bucket ASC) AS body
-      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap,
-              b.trades, b.quality_score, b.flags
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}', ',' ORDER BY r.bucket ASC) AS body
+      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap, b.trades, b.quality_score, b.flags
             FROM bars b 
             WHERE b.symbol = s.symbol AND b.timeframe = $3::text AND b.ts >= $4::timestamptz AND b.ts < $5::timestamptz
             ORDER BY bucket ASC LIMIT $6::int) r) pg
@@ -38,16 +49,27 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket DESC))[least(count(*), $2::int)] AS last,
-             string_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}', ',' ORDER BY r.bucket DESC) AS body
-      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap,
-              b.trades, b.quality_score, b.flags
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}', ',' ORDER BY r.bucket DESC) AS body
+      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap, b.trades, b.quality_score, b.flags
             FROM bars b 
             WHERE b.symbol = s.symbol AND b.timeframe = $3::text AND b.ts >= $4::timestamptz AND b.ts < $5::timestamptz
             ORDER BY bucket DESC LIMIT $6::int) r) pg
@@ -63,18 +85,31 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket ASC))[least(count(*), $2::int)] AS last,
-             string_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}', ',' ORDER BY r.bucket ASC) AS body
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}', ',' ORDER BY r.bucket ASC) AS body
       FROM (SELECT * FROM (
             SELECT b.symbol, date_bin(INTERVAL '5 minutes', b.ts, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -102,18 +137,31 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket DESC))[least(count(*), $2::int)] AS last,
-             string_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}', ',' ORDER BY r.bucket DESC) AS body
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}', ',' ORDER BY r.bucket DESC) AS body
       FROM (SELECT * FROM (
             SELECT b.symbol, date_bin(INTERVAL '5 minutes', b.ts, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -141,18 +189,31 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket ASC))[least(count(*), $2::int)] AS last,
-             string_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}', ',' ORDER BY r.bucket ASC) AS body
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}', ',' ORDER BY r.bucket ASC) AS body
       FROM (SELECT * FROM (
             SELECT b.symbol, date_bin(INTERVAL '15 minutes', b.ts, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -180,18 +241,31 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket DESC))[least(count(*), $2::int)] AS last,
-             string_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}', ',' ORDER BY r.bucket DESC) AS body
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}', ',' ORDER BY r.bucket DESC) AS body
       FROM (SELECT * FROM (
             SELECT b.symbol, date_bin(INTERVAL '15 minutes', b.ts, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -219,18 +293,31 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket ASC))[least(count(*), $2::int)] AS last,
-             string_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}', ',' ORDER BY r.bucket ASC) AS body
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}', ',' ORDER BY r.bucket ASC) AS body
       FROM (SELECT * FROM (
             SELECT b.symbol, date_bin(INTERVAL '30 minutes', b.ts, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -258,18 +345,31 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket DESC))[least(count(*), $2::int)] AS last,
-             string_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}', ',' ORDER BY r.bucket DESC) AS body
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}', ',' ORDER BY r.bucket DESC) AS body
       FROM (SELECT * FROM (
             SELECT b.symbol, date_bin(INTERVAL '30 minutes', b.ts, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -297,18 +397,31 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket ASC))[least(count(*), $2::int)] AS last,
-             string_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}', ',' ORDER BY r.bucket ASC) AS body
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}', ',' ORDER BY r.bucket ASC) AS body
       FROM (SELECT * FROM (
             SELECT b.symbol, date_bin(INTERVAL '1 hour', b.ts, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -336,18 +449,31 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket DESC))[least(count(*), $2::int)] AS last,
-             string_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}', ',' ORDER BY r.bucket DESC) AS body
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}', ',' ORDER BY r.bucket DESC) AS body
       FROM (SELECT * FROM (
             SELECT b.symbol, date_bin(INTERVAL '1 hour', b.ts, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -375,18 +501,31 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket ASC))[least(count(*), $2::int)] AS last,
-             string_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}', ',' ORDER BY r.bucket ASC) AS body
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}', ',' ORDER BY r.bucket ASC) AS body
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_bin(INTERVAL '4 hours', b.ts AT TIME ZONE s.time_zone, TIMESTAMP '2000-01-01') AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -414,18 +553,31 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket DESC))[least(count(*), $2::int)] AS last,
-             string_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}', ',' ORDER BY r.bucket DESC) AS body
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}', ',' ORDER BY r.bucket DESC) AS body
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_bin(INTERVAL '4 hours', b.ts AT TIME ZONE s.time_zone, TIMESTAMP '2000-01-01') AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -453,18 +605,31 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket ASC))[least(count(*), $2::int)] AS last,
-             string_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}', ',' ORDER BY r.bucket ASC) AS body
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}', ',' ORDER BY r.bucket ASC) AS body
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('week', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -492,18 +657,31 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket DESC))[least(count(*), $2::int)] AS last,
-             string_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}', ',' ORDER BY r.bucket DESC) AS body
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}', ',' ORDER BY r.bucket DESC) AS body
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('week', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -531,18 +709,31 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket ASC))[least(count(*), $2::int)] AS last,
-             string_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}', ',' ORDER BY r.bucket ASC) AS body
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}', ',' ORDER BY r.bucket ASC) AS body
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('month', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -570,18 +761,31 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket DESC))[least(count(*), $2::int)] AS last,
-             string_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}', ',' ORDER BY r.bucket DESC) AS body
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}', ',' ORDER BY r.bucket DESC) AS body
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('month', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -610,16 +814,27 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket ASC))[least(count(*), $2::int)] AS last,
-             string_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}', ',' ORDER BY r.bucket ASC) AS body
-      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap,
-              b.trades, b.quality_score, b.flags
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}', ',' ORDER BY r.bucket ASC) AS body
+      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap, b.trades, b.quality_score, b.flags
             FROM bars b 
             WHERE b.symbol = s.symbol AND b.timeframe = $3::text AND b.ts >= $4::timestamptz AND b.ts < $5::timestamptz AND b.validated
             ORDER BY bucket ASC LIMIT $6::int) r) pg
@@ -636,16 +851,27 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket ASC))[least(count(*), $2::int)] AS last,
-             string_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}', ',' ORDER BY r.bucket ASC) AS body
-      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap,
-              b.trades, b.quality_score, b.flags
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}', ',' ORDER BY r.bucket ASC) AS body
+      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap, b.trades, b.quality_score, b.flags
             FROM bars b 
             WHERE b.symbol = s.symbol AND b.timeframe = $3::text AND b.ts >= $4::timestamptz AND b.ts < $5::timestamptz AND b.quality_score >= $6::real
             ORDER BY bucket ASC LIMIT $7::int) r) pg
@@ -662,16 +888,31 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket ASC))[least(count(*), $2::int)] AS last,
-             string_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || ',"qualityScore":' || r.quality_score || ',"flags":' || array_to_json(r.flags) || '}', ',' ORDER BY r.bucket ASC) AS body
-      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap,
-              b.trades, b.quality_score, b.flags
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || ',"qualityScore":'
+    || r.quality_score
+    || ',"flags":'
+    || array_to_json(r.flags)
+    || '}', ',' ORDER BY r.bucket ASC) AS body
+      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap, b.trades, b.quality_score, b.flags
             FROM bars b 
             WHERE b.symbol = s.symbol AND b.timeframe = $3::text AND b.ts >= $4::timestamptz AND b.ts < $5::timestamptz
             ORDER BY bucket ASC LIMIT $6::int) r) pg
@@ -688,16 +929,27 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket ASC))[least(count(*), $2::int)] AS last,
-             string_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}', ',' ORDER BY r.bucket ASC) AS body
-      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap,
-              b.trades, b.quality_score, b.flags
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}', ',' ORDER BY r.bucket ASC) AS body
+      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap, b.trades, b.quality_score, b.flags
             FROM bars b 
             WHERE b.symbol = s.symbol AND b.timeframe = $3::text AND b.ts >= $4::timestamptz AND b.ts < $5::timestamptz AND b.ts > $6::timestamptz
             ORDER BY bucket ASC LIMIT $7::int) r) pg
@@ -714,16 +966,31 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket ASC))[least(count(*), $2::int)] AS last,
-             string_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || ',"qualityScore":' || r.quality_score || ',"flags":' || array_to_json(r.flags) || '}', ',' ORDER BY r.bucket ASC) AS body
-      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap,
-              b.trades, b.quality_score, b.flags
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || ',"qualityScore":'
+    || r.quality_score
+    || ',"flags":'
+    || array_to_json(r.flags)
+    || '}', ',' ORDER BY r.bucket ASC) AS body
+      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap, b.trades, b.quality_score, b.flags
             FROM bars b 
             WHERE b.symbol = s.symbol AND b.timeframe = $3::text AND b.ts >= $4::timestamptz AND b.ts < $5::timestamptz AND b.validated AND b.quality_score >= $6::real AND b.ts > $7::timestamptz
             ORDER BY bucket ASC LIMIT $8::int) r) pg
@@ -740,16 +1007,27 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket DESC))[least(count(*), $2::int)] AS last,
-             string_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}', ',' ORDER BY r.bucket DESC) AS body
-      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap,
-              b.trades, b.quality_score, b.flags
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}', ',' ORDER BY r.bucket DESC) AS body
+      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap, b.trades, b.quality_score, b.flags
             FROM bars b 
             WHERE b.symbol = s.symbol AND b.timeframe = $3::text AND b.ts >= $4::timestamptz AND b.ts < $5::timestamptz AND b.validated
             ORDER BY bucket DESC LIMIT $6::int) r) pg
@@ -766,16 +1044,27 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket DESC))[least(count(*), $2::int)] AS last,
-             string_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}', ',' ORDER BY r.bucket DESC) AS body
-      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap,
-              b.trades, b.quality_score, b.flags
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}', ',' ORDER BY r.bucket DESC) AS body
+      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap, b.trades, b.quality_score, b.flags
             FROM bars b 
             WHERE b.symbol = s.symbol AND b.timeframe = $3::text AND b.ts >= $4::timestamptz AND b.ts < $5::timestamptz AND b.quality_score >= $6::real
             ORDER BY bucket DESC LIMIT $7::int) r) pg
@@ -792,16 +1081,31 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket DESC))[least(count(*), $2::int)] AS last,
-             string_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || ',"qualityScore":' || r.quality_score || ',"flags":' || array_to_json(r.flags) || '}', ',' ORDER BY r.bucket DESC) AS body
-      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap,
-              b.trades, b.quality_score, b.flags
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || ',"qualityScore":'
+    || r.quality_score
+    || ',"flags":'
+    || array_to_json(r.flags)
+    || '}', ',' ORDER BY r.bucket DESC) AS body
+      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap, b.trades, b.quality_score, b.flags
             FROM bars b 
             WHERE b.symbol = s.symbol AND b.timeframe = $3::text AND b.ts >= $4::timestamptz AND b.ts < $5::timestamptz
             ORDER BY bucket DESC LIMIT $6::int) r) pg
@@ -818,16 +1122,27 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket DESC))[least(count(*), $2::int)] AS last,
-             string_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}', ',' ORDER BY r.bucket DESC) AS body
-      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap,
-              b.trades, b.quality_score, b.flags
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}', ',' ORDER BY r.bucket DESC) AS body
+      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap, b.trades, b.quality_score, b.flags
             FROM bars b 
             WHERE b.symbol = s.symbol AND b.timeframe = $3::text AND b.ts >= $4::timestamptz AND b.ts < $5::timestamptz AND b.ts < $6::timestamptz
             ORDER BY bucket DESC LIMIT $7::int) r) pg
@@ -844,16 +1159,31 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket DESC))[least(count(*), $2::int)] AS last,
-             string_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || ',"qualityScore":' || r.quality_score || ',"flags":' || array_to_json(r.flags) || '}', ',' ORDER BY r.bucket DESC) AS body
-      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap,
-              b.trades, b.quality_score, b.flags
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || ',"qualityScore":'
+    || r.quality_score
+    || ',"flags":'
+    || array_to_json(r.flags)
+    || '}', ',' ORDER BY r.bucket DESC) AS body
+      FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap, b.trades, b.quality_score, b.flags
             FROM bars b 
             WHERE b.symbol = s.symbol AND b.timeframe = $3::text AND b.ts >= $4::timestamptz AND b.ts < $5::timestamptz AND b.validated AND b.quality_score >= $6::real AND b.ts < $7::timestamptz
             ORDER BY bucket DESC LIMIT $8::int) r) pg
@@ -869,18 +1199,31 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket ASC))[least(count(*), $2::int)] AS last,
-             string_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}', ',' ORDER BY r.bucket ASC) AS body
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}', ',' ORDER BY r.bucket ASC) AS body
       FROM (SELECT * FROM (
             SELECT b.symbol, date_bin(INTERVAL '5 minutes', b.ts, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -908,18 +1251,31 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket ASC))[least(count(*), $2::int)] AS last,
-             string_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}', ',' ORDER BY r.bucket ASC) AS body
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}', ',' ORDER BY r.bucket ASC) AS body
       FROM (SELECT * FROM (
             SELECT b.symbol, date_bin(INTERVAL '5 minutes', b.ts, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -947,18 +1303,35 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket ASC))[least(count(*), $2::int)] AS last,
-             string_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || ',"qualityScore":' || r.quality_score || ',"flags":' || array_to_json(r.flags) || '}', ',' ORDER BY r.bucket ASC) AS body
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || ',"qualityScore":'
+    || r.quality_score
+    || ',"flags":'
+    || array_to_json(r.flags)
+    || '}', ',' ORDER BY r.bucket ASC) AS body
       FROM (SELECT * FROM (
             SELECT b.symbol, date_bin(INTERVAL '5 minutes', b.ts, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -986,18 +1359,31 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket ASC))[least(count(*), $2::int)] AS last,
-             string_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}', ',' ORDER BY r.bucket ASC) AS body
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}', ',' ORDER BY r.bucket ASC) AS body
       FROM (SELECT * FROM (
             SELECT b.symbol, date_bin(INTERVAL '5 minutes', b.ts, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -1025,18 +1411,35 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket ASC))[least(count(*), $2::int)] AS last,
-             string_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || ',"qualityScore":' || r.quality_score || ',"flags":' || array_to_json(r.flags) || '}', ',' ORDER BY r.bucket ASC) AS body
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || ',"qualityScore":'
+    || r.quality_score
+    || ',"flags":'
+    || array_to_json(r.flags)
+    || '}', ',' ORDER BY r.bucket ASC) AS body
       FROM (SELECT * FROM (
             SELECT b.symbol, date_bin(INTERVAL '5 minutes', b.ts, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -1064,18 +1467,31 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket DESC))[least(count(*), $2::int)] AS last,
-             string_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}', ',' ORDER BY r.bucket DESC) AS body
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}', ',' ORDER BY r.bucket DESC) AS body
       FROM (SELECT * FROM (
             SELECT b.symbol, date_bin(INTERVAL '5 minutes', b.ts, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -1103,18 +1519,31 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket DESC))[least(count(*), $2::int)] AS last,
-             string_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}', ',' ORDER BY r.bucket DESC) AS body
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}', ',' ORDER BY r.bucket DESC) AS body
       FROM (SELECT * FROM (
             SELECT b.symbol, date_bin(INTERVAL '5 minutes', b.ts, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -1142,18 +1571,35 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket DESC))[least(count(*), $2::int)] AS last,
-             string_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || ',"qualityScore":' || r.quality_score || ',"flags":' || array_to_json(r.flags) || '}', ',' ORDER BY r.bucket DESC) AS body
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || ',"qualityScore":'
+    || r.quality_score
+    || ',"flags":'
+    || array_to_json(r.flags)
+    || '}', ',' ORDER BY r.bucket DESC) AS body
       FROM (SELECT * FROM (
             SELECT b.symbol, date_bin(INTERVAL '5 minutes', b.ts, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -1181,18 +1627,31 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket DESC))[least(count(*), $2::int)] AS last,
-             string_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}', ',' ORDER BY r.bucket DESC) AS body
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}', ',' ORDER BY r.bucket DESC) AS body
       FROM (SELECT * FROM (
             SELECT b.symbol, date_bin(INTERVAL '5 minutes', b.ts, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -1220,18 +1679,35 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket DESC))[least(count(*), $2::int)] AS last,
-             string_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || ',"qualityScore":' || r.quality_score || ',"flags":' || array_to_json(r.flags) || '}', ',' ORDER BY r.bucket DESC) AS body
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || ',"qualityScore":'
+    || r.quality_score
+    || ',"flags":'
+    || array_to_json(r.flags)
+    || '}', ',' ORDER BY r.bucket DESC) AS body
       FROM (SELECT * FROM (
             SELECT b.symbol, date_bin(INTERVAL '5 minutes', b.ts, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -1259,18 +1735,31 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket ASC))[least(count(*), $2::int)] AS last,
-             string_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}', ',' ORDER BY r.bucket ASC) AS body
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}', ',' ORDER BY r.bucket ASC) AS body
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_bin(INTERVAL '4 hours', b.ts AT TIME ZONE s.time_zone, TIMESTAMP '2000-01-01') AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -1298,18 +1787,31 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket ASC))[least(count(*), $2::int)] AS last,
-             string_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}', ',' ORDER BY r.bucket ASC) AS body
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}', ',' ORDER BY r.bucket ASC) AS body
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_bin(INTERVAL '4 hours', b.ts AT TIME ZONE s.time_zone, TIMESTAMP '2000-01-01') AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -1337,18 +1839,35 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket ASC))[least(count(*), $2::int)] AS last,
-             string_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || ',"qualityScore":' || r.quality_score || ',"flags":' || array_to_json(r.flags) || '}', ',' ORDER BY r.bucket ASC) AS body
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || ',"qualityScore":'
+    || r.quality_score
+    || ',"flags":'
+    || array_to_json(r.flags)
+    || '}', ',' ORDER BY r.bucket ASC) AS body
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_bin(INTERVAL '4 hours', b.ts AT TIME ZONE s.time_zone, TIMESTAMP '2000-01-01') AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -1376,18 +1895,31 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket ASC))[least(count(*), $2::int)] AS last,
-             string_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}', ',' ORDER BY r.bucket ASC) AS body
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}', ',' ORDER BY r.bucket ASC) AS body
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_bin(INTERVAL '4 hours', b.ts AT TIME ZONE s.time_zone, TIMESTAMP '2000-01-01') AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -1415,18 +1947,35 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket ASC))[least(count(*), $2::int)] AS last,
-             string_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || ',"qualityScore":' || r.quality_score || ',"flags":' || array_to_json(r.flags) || '}', ',' ORDER BY r.bucket ASC) AS body
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || ',"qualityScore":'
+    || r.quality_score
+    || ',"flags":'
+    || array_to_json(r.flags)
+    || '}', ',' ORDER BY r.bucket ASC) AS body
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_bin(INTERVAL '4 hours', b.ts AT TIME ZONE s.time_zone, TIMESTAMP '2000-01-01') AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -1454,18 +2003,31 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket DESC))[least(count(*), $2::int)] AS last,
-             string_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}', ',' ORDER BY r.bucket DESC) AS body
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}', ',' ORDER BY r.bucket DESC) AS body
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_bin(INTERVAL '4 hours', b.ts AT TIME ZONE s.time_zone, TIMESTAMP '2000-01-01') AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -1493,18 +2055,31 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket DESC))[least(count(*), $2::int)] AS last,
-             string_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}', ',' ORDER BY r.bucket DESC) AS body
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}', ',' ORDER BY r.bucket DESC) AS body
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_bin(INTERVAL '4 hours', b.ts AT TIME ZONE s.time_zone, TIMESTAMP '2000-01-01') AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -1532,18 +2107,35 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket DESC))[least(count(*), $2::int)] AS last,
-             string_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || ',"qualityScore":' || r.quality_score || ',"flags":' || array_to_json(r.flags) || '}', ',' ORDER BY r.bucket DESC) AS body
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || ',"qualityScore":'
+    || r.quality_score
+    || ',"flags":'
+    || array_to_json(r.flags)
+    || '}', ',' ORDER BY r.bucket DESC) AS body
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_bin(INTERVAL '4 hours', b.ts AT TIME ZONE s.time_zone, TIMESTAMP '2000-01-01') AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -1571,18 +2163,31 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket DESC))[least(count(*), $2::int)] AS last,
-             string_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}', ',' ORDER BY r.bucket DESC) AS body
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}', ',' ORDER BY r.bucket DESC) AS body
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_bin(INTERVAL '4 hours', b.ts AT TIME ZONE s.time_zone, TIMESTAMP '2000-01-01') AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -1610,18 +2215,35 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket DESC))[least(count(*), $2::int)] AS last,
-             string_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || ',"qualityScore":' || r.quality_score || ',"flags":' || array_to_json(r.flags) || '}', ',' ORDER BY r.bucket DESC) AS body
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || ',"qualityScore":'
+    || r.quality_score
+    || ',"flags":'
+    || array_to_json(r.flags)
+    || '}', ',' ORDER BY r.bucket DESC) AS body
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_bin(INTERVAL '4 hours', b.ts AT TIME ZONE s.time_zone, TIMESTAMP '2000-01-01') AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -1649,18 +2271,31 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket ASC))[least(count(*), $2::int)] AS last,
-             string_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}', ',' ORDER BY r.bucket ASC) AS body
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}', ',' ORDER BY r.bucket ASC) AS body
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('week', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -1688,18 +2323,31 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket ASC))[least(count(*), $2::int)] AS last,
-             string_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}', ',' ORDER BY r.bucket ASC) AS body
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}', ',' ORDER BY r.bucket ASC) AS body
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('week', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -1727,18 +2375,35 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket ASC))[least(count(*), $2::int)] AS last,
-             string_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || ',"qualityScore":' || r.quality_score || ',"flags":' || array_to_json(r.flags) || '}', ',' ORDER BY r.bucket ASC) AS body
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || ',"qualityScore":'
+    || r.quality_score
+    || ',"flags":'
+    || array_to_json(r.flags)
+    || '}', ',' ORDER BY r.bucket ASC) AS body
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('week', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -1766,18 +2431,31 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket ASC))[least(count(*), $2::int)] AS last,
-             string_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}', ',' ORDER BY r.bucket ASC) AS body
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}', ',' ORDER BY r.bucket ASC) AS body
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('week', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -1805,18 +2483,35 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket ASC))[least(count(*), $2::int)] AS last,
-             string_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || ',"qualityScore":' || r.quality_score || ',"flags":' || array_to_json(r.flags) || '}', ',' ORDER BY r.bucket ASC) AS body
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || ',"qualityScore":'
+    || r.quality_score
+    || ',"flags":'
+    || array_to_json(r.flags)
+    || '}', ',' ORDER BY r.bucket ASC) AS body
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('week', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -1844,18 +2539,31 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket DESC))[least(count(*), $2::int)] AS last,
-             string_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}', ',' ORDER BY r.bucket DESC) AS body
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}', ',' ORDER BY r.bucket DESC) AS body
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('week', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -1883,18 +2591,31 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket DESC))[least(count(*), $2::int)] AS last,
-             string_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}', ',' ORDER BY r.bucket DESC) AS body
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}', ',' ORDER BY r.bucket DESC) AS body
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('week', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -1922,18 +2643,35 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket DESC))[least(count(*), $2::int)] AS last,
-             string_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || ',"qualityScore":' || r.quality_score || ',"flags":' || array_to_json(r.flags) || '}', ',' ORDER BY r.bucket DESC) AS body
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || ',"qualityScore":'
+    || r.quality_score
+    || ',"flags":'
+    || array_to_json(r.flags)
+    || '}', ',' ORDER BY r.bucket DESC) AS body
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('week', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -1961,18 +2699,31 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket DESC))[least(count(*), $2::int)] AS last,
-             string_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}', ',' ORDER BY r.bucket DESC) AS body
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}', ',' ORDER BY r.bucket DESC) AS body
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('week', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -2000,18 +2751,35 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket DESC))[least(count(*), $2::int)] AS last,
-             string_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || ',"qualityScore":' || r.quality_score || ',"flags":' || array_to_json(r.flags) || '}', ',' ORDER BY r.bucket DESC) AS body
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || ',"qualityScore":'
+    || r.quality_score
+    || ',"flags":'
+    || array_to_json(r.flags)
+    || '}', ',' ORDER BY r.bucket DESC) AS body
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('week', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -2039,18 +2807,31 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket ASC))[least(count(*), $2::int)] AS last,
-             string_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}', ',' ORDER BY r.bucket ASC) AS body
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}', ',' ORDER BY r.bucket ASC) AS body
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('month', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -2078,18 +2859,31 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket ASC))[least(count(*), $2::int)] AS last,
-             string_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}', ',' ORDER BY r.bucket ASC) AS body
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}', ',' ORDER BY r.bucket ASC) AS body
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('month', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -2117,18 +2911,35 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket ASC))[least(count(*), $2::int)] AS last,
-             string_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || ',"qualityScore":' || r.quality_score || ',"flags":' || array_to_json(r.flags) || '}', ',' ORDER BY r.bucket ASC) AS body
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || ',"qualityScore":'
+    || r.quality_score
+    || ',"flags":'
+    || array_to_json(r.flags)
+    || '}', ',' ORDER BY r.bucket ASC) AS body
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('month', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -2156,18 +2967,31 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket ASC))[least(count(*), $2::int)] AS last,
-             string_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}', ',' ORDER BY r.bucket ASC) AS body
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}', ',' ORDER BY r.bucket ASC) AS body
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('month', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -2195,18 +3019,35 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket ASC))[least(count(*), $2::int)] AS last,
-             string_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || ',"qualityScore":' || r.quality_score || ',"flags":' || array_to_json(r.flags) || '}', ',' ORDER BY r.bucket ASC) AS body
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || ',"qualityScore":'
+    || r.quality_score
+    || ',"flags":'
+    || array_to_json(r.flags)
+    || '}', ',' ORDER BY r.bucket ASC) AS body
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('month', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -2234,18 +3075,31 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket DESC))[least(count(*), $2::int)] AS last,
-             string_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}', ',' ORDER BY r.bucket DESC) AS body
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}', ',' ORDER BY r.bucket DESC) AS body
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('month', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -2273,18 +3127,31 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket DESC))[least(count(*), $2::int)] AS last,
-             string_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}', ',' ORDER BY r.bucket DESC) AS body
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}', ',' ORDER BY r.bucket DESC) AS body
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('month', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -2312,18 +3179,35 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket DESC))[least(count(*), $2::int)] AS last,
-             string_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || ',"qualityScore":' || r.quality_score || ',"flags":' || array_to_json(r.flags) || '}', ',' ORDER BY r.bucket DESC) AS body
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || ',"qualityScore":'
+    || r.quality_score
+    || ',"flags":'
+    || array_to_json(r.flags)
+    || '}', ',' ORDER BY r.bucket DESC) AS body
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('month', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -2351,18 +3235,31 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket DESC))[least(count(*), $2::int)] AS last,
-             string_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || '}', ',' ORDER BY r.bucket DESC) AS body
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}', ',' ORDER BY r.bucket DESC) AS body
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('month', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)
@@ -2390,18 +3287,35 @@ SELECT pg.n, pg.more, (extract(epoch FROM pg.last) * 1000000)::bigint::text AS l
     CROSS JOIN LATERAL (SELECT least(count(*), $2::int)::int AS n,
              count(*) > $2::int AS more,
              (array_agg(r.bucket ORDER BY r.bucket DESC))[least(count(*), $2::int)] AS last,
-             string_agg('{"timestamp":"' || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+             string_agg('{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
       AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
     THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
     ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
-    || '","open":' || r.open || ',"high":' || r.high || ',"low":' || r.low
-    || ',"close":' || r.close || ',"volume":' || r.volume
-    || ',"vwap":' || coalesce(r.vwap::text, 'null')
-    || ',"trades":' || coalesce(r.trades::text, 'null') || ',"qualityScore":' || r.quality_score || ',"flags":' || array_to_json(r.flags) || '}', ',' ORDER BY r.bucket DESC) AS body
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || ',"qualityScore":'
+    || r.quality_score
+    || ',"flags":'
+    || array_to_json(r.flags)
+    || '}', ',' ORDER BY r.bucket DESC) AS body
       FROM (SELECT * FROM (
             SELECT b.symbol, (date_trunc('month', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone) AS bucket,
               (array_agg(b.open ORDER BY b.ts))[1] AS open,
-              max(b.high) AS high, min(b.low) AS low,
+              max(b.high) AS high,
+              min(b.low) AS low,
               (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
               sum(b.volume) AS volume,
               CASE WHEN count(b.vwap) = count(*)

@@ -1,20 +1,35 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiPropertyOptions } from '@nestjs/swagger';
+
+import { BAR_FIELDS, BarFieldKind } from '../bar-fields';
 
 /** Response shapes, for the OpenAPI document (the hot path builds these as text). */
+
+/** A bar as the API serves it: the schema is generated from the field table (BAR_FIELDS). */
 export class BarDto {
-  @ApiProperty({ example: '2024-01-02T05:00:00.000Z', description: 'Bucket start, UTC.' })
-  timestamp!: string;
-  @ApiProperty({ example: 187.15 }) open!: number;
-  @ApiProperty({ example: 188.44 }) high!: number;
-  @ApiProperty({ example: 183.885 }) low!: number;
-  @ApiProperty({ example: 185.64 }) close!: number;
-  @ApiProperty({ example: 82488674 }) volume!: number;
-  @ApiProperty({ example: 185.9465, nullable: true, type: Number }) vwap!: number | null;
-  @ApiProperty({ example: 1009074, nullable: true, type: Number }) trades!: number | null;
-  @ApiPropertyOptional({ example: 1, description: 'With include=quality (bucket: the minimum).' })
-  qualityScore?: number;
-  @ApiPropertyOptional({ type: [String], description: 'With include=quality.' })
-  flags?: string[];
+  [field: string]: unknown;
+}
+
+const SCHEMA_TYPES: Record<
+  BarFieldKind,
+  { type: NumberConstructor | StringConstructor | [StringConstructor] }
+> = {
+  time: { type: String },
+  price: { type: Number },
+  volume: { type: Number },
+  count: { type: Number },
+  score: { type: Number },
+  labels: { type: [String] },
+};
+
+for (const field of BAR_FIELDS) {
+  const options: ApiPropertyOptions = {
+    ...SCHEMA_TYPES[field.kind],
+    example: field.example,
+    ...(field.nullable ? { nullable: true } : {}),
+    ...(field.description ? { description: field.description } : {}),
+  };
+  const decorate = field.group === 'bar' ? ApiProperty(options) : ApiPropertyOptional(options);
+  decorate(BarDto.prototype, field.name);
 }
 
 export class BarsPageDto {

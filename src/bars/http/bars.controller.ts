@@ -50,7 +50,7 @@ export class BarsController {
     @Param('symbol') symbol: string,
     @Query() query: LatestBarQueryDto,
   ): Promise<LatestBarDto> {
-    return this.bars.getLatest(symbol, query) as Promise<LatestBarDto>;
+    return this.bars.getLatest(symbol, query);
   }
 
   /**

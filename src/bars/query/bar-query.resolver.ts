@@ -6,7 +6,7 @@ import { exclusiveEnd, parseTimeParam } from '../../common/time-params';
 import { Timeframe, TIMEFRAME_SPECS } from '../../market/timeframes';
 import { BarsQueryDto } from '../http/bars-query.dto';
 import { CursorPosition, decodeCursor, fingerprint } from './bar-cursor';
-import type { BarsSelection } from './bars-sql';
+import type { BarsSelection } from './selection';
 
 export const DEFAULT_LIMIT = 5000;
 

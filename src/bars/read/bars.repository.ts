@@ -7,14 +7,14 @@ import { to as copyTo } from 'pg-copy-streams';
 import { ReadPool } from '../../database/read-pool';
 import { BaseTimeframe, TIMEFRAME_SPECS } from '../../market/timeframes';
 import { timed } from '../../metrics/instruments';
-import {
-  BarsSelection,
-  multiJsonSql,
-  PAGE_CHUNK_BARS,
-  pageShapeOf,
-  singleCsvCopySql,
-  singleJsonSql,
-} from '../query/bars-sql';
+import { BAR_SEPARATOR } from '../bar-fields';
+import { pageShapeOf } from '../query/read-plan';
+import type { BarsSelection } from '../query/selection';
+import { csvSql } from '../query/sql/csv';
+import { multiPageSql } from '../query/sql/multi-page';
+import { singlePageStreamSql } from '../query/sql/page-stream';
+import { PAGE_CHUNK_BARS } from '../query/sql/pieces';
+import { singlePageSql } from '../query/sql/single-page';
 import { CopyPageReader } from './copy-page-reader';
 import { PageMeta, StreamedBarsPage } from './streamed-bars-page';
 
@@ -39,9 +39,6 @@ interface SinglePageRow extends BarsPageRow {
 
 /** Pages of at least this many stored bars are read in two halves when connections are spare. */
 export const SPLIT_MIN_BARS = 500;
-
-/** Every bar object starts so; inside JSON strings a `"` is always escaped, so only there. */
-const BAR_SEPARATOR = ',{"timestamp":';
 
 /** The page in a one-row statement's result (undefined: no row, the symbol is unknown). */
 function pageOf([row]: SinglePageRow[]): StatementPage | undefined {
@@ -124,7 +121,7 @@ export class BarsRepository {
   private async openLargePage(
     selection: BarsSelection,
   ): Promise<BarsPage | StreamedBarsPage | undefined> {
-    const { sql, params } = singleJsonSql(selection, 'chunked');
+    const { sql, params } = singlePageStreamSql(selection);
     const reader = new CopyPageReader();
     const metaText = await timed(
       'BarsRepository.findBarsPage',
@@ -195,7 +192,7 @@ export class BarsRepository {
   }
 
   private async readStatement(selection: BarsSelection): Promise<StatementPage | undefined> {
-    const { sql, params } = singleJsonSql(selection, 'one-row');
+    const { sql, params } = singlePageSql(selection);
     const rows = await timed(
       'BarsRepository.findBarsPage',
       () => this.reads.prepared<SinglePageRow>(sql, params),
@@ -205,7 +202,7 @@ export class BarsRepository {
   }
 
   async findMultiSymbolPage(selection: BarsSelection): Promise<MultiBarsPageRow> {
-    const { sql, params } = multiJsonSql(selection);
+    const { sql, params } = multiPageSql(selection);
     const rows = await timed(
       'BarsRepository.findMultiSymbolPage',
       () => this.reads.prepared<MultiBarsPageRow>(sql, params),
@@ -246,13 +243,13 @@ export class BarsRepository {
    * Streams CSV straight out of PostgreSQL with COPY: constant memory however long the history.
    */
   streamBarsCsv(selection: BarsSelection): Promise<Readable> {
-    const { sql, params } = singleCsvCopySql(selection);
+    const { sql, params } = csvSql(selection);
     return this.copyOut(sql, params);
   }
 
   /**
    * Runs a `COPY ... TO STDOUT` in a read-only transaction on a connection of its own, with the
-   * values bound as settings (see bars-sql.ts), and returns its stream. The connection is
+   * values bound as settings (see query/sql/params.ts), and returns its stream. The connection is
    * checked out for the stream's life and returned when it ends; when the stream fails or is
    * closed early (client gone) the connection is destroyed instead: a half-read COPY leaves it
    * unusable.

@@ -1,6 +1,7 @@
 import request from 'supertest';
 
-import { BarsSelection, PAGE_CHUNK_BARS } from '../../../src/bars/query/bars-sql';
+import type { BarsSelection } from '../../../src/bars/query/selection';
+import { PAGE_CHUNK_BARS } from '../../../src/bars/query/sql/pieces';
 import { BarsRepository } from '../../../src/bars/read/bars.repository';
 import { insertBars, makeBars } from '../../factories/bars';
 import { insertSymbols } from '../../factories/symbols';

@@ -1,0 +1,114 @@
+import { Bucketing, TIMEFRAME_SPECS } from '../../../market/timeframes';
+import { BAR_FIELDS } from '../../bar-fields';
+import type { BarsSelection } from '../selection';
+import { direction, Params } from './params';
+
+export interface RowsSql {
+  /** The rows subquery, in page order: a row per bar or bucket, columns as in BAR_FIELDS. */
+  rows: string;
+  /** The selection's conditions on raw bars under another alias (same bind parameters). */
+  whereAt: (alias: string) => string;
+}
+
+export interface RowsOptions {
+  /** How the raw bars' symbol is matched (`${alias}.symbol = ...`). */
+  symbolAt: (alias: string) => string;
+  /** Pages over (symbol, bucket) instead of bucket alone. */
+  multi: boolean;
+  /** At most this many rows; none: all of them. */
+  limitRows?: number;
+  /** Join the raw bars to their `symbols` row as `s` (the statement has no outer `s`). */
+  join?: boolean;
+  /** One more condition on the raw bars `b`. */
+  extraWhere?: string;
+}
+
+const EPOCH = `TIMESTAMPTZ '1970-01-01 00:00:00+00'`;
+
+/**
+ * The bucket of a raw bar `b.ts` as SQL (see Bucketing), in the symbol's time zone
+ * `s.time_zone` where local; null for stored timeframes. Fixed fragments chosen from the table,
+ * never built from input.
+ */
+function bucketSql(bucketing: Bucketing): string | null {
+  switch (bucketing.kind) {
+    case 'stored':
+      return null;
+    case 'epoch':
+      return `date_bin(INTERVAL '${bucketing.interval}', b.ts, ${EPOCH})`;
+    case 'local':
+      return `(date_bin(INTERVAL '${bucketing.interval}', b.ts AT TIME ZONE s.time_zone, TIMESTAMP '2000-01-01') AT TIME ZONE s.time_zone)`;
+    case 'calendar':
+      return `(date_trunc('${bucketing.unit}', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone)`;
+  }
+}
+
+/** A raw bar's field (the place where an adjusted read substitutes the adjusted value). */
+const rawField = (column: string): string => `b.${column}`;
+
+/**
+ * The source rows of a selection: raw bars, or buckets aggregated from them, with the keyset
+ * position, filters and limit applied, in page order.
+ */
+export function rowsSql(sel: BarsSelection, p: Params, options: RowsOptions): RowsSql {
+  const { multi, limitRows } = options;
+  const spec = TIMEFRAME_SPECS[sel.timeframe];
+  const bucketExpression = bucketSql(spec.bucketing);
+  const dir = direction(sel.sort);
+  const timeframe = p.add(spec.base, 'text');
+  const start = p.add(sel.startIso, 'timestamptz');
+  const end = p.add(sel.endExclusiveIso, 'timestamptz');
+  const quality = sel.minQuality !== undefined ? p.add(sel.minQuality, 'real') : null;
+  // The keyset condition on the bucket. Every raw bar of a later bucket (asc) has ts >= that
+  // bucket's start > the cursor, and of an earlier bucket (desc) ts < the cursor, so the same
+  // condition on b.ts is an exact pre-filter that lets the primary-key index do the work.
+  let keyset = (_alias: string, _column: string): string | null => null;
+  if (sel.after) {
+    const op = sel.sort === 'desc' ? '<' : '>';
+    const at = p.add(sel.after.bucketIso, 'timestamptz');
+    const sym = multi && sel.after.symbol !== undefined ? p.add(sel.after.symbol, 'text') : null;
+    keyset = (a, column) =>
+      sym
+        ? `(${a}.symbol > ${sym} OR (${a}.symbol = ${sym} AND ${column} ${op} ${at}))`
+        : `${column} ${op} ${at}`;
+  }
+  const whereAt = (a: string): string =>
+    [
+      options.symbolAt(a),
+      `${a}.timeframe = ${timeframe}`,
+      `${a}.ts >= ${start}`,
+      `${a}.ts < ${end}`,
+      sel.validatedOnly ? `${a}.validated` : null,
+      quality ? `${a}.quality_score >= ${quality}` : null,
+      keyset(a, `${a}.ts`),
+    ]
+      .filter((condition) => condition !== null)
+      .join(' AND ');
+  const where = options.extraWhere ? `${whereAt('b')} AND ${options.extraWhere}` : whereAt('b');
+  const join = options.join ?? multi;
+  const order = multi ? `b.symbol, bucket ${dir}` : `bucket ${dir}`;
+  const limit = limitRows !== undefined ? `LIMIT ${p.add(limitRows, 'int')}` : '';
+  const from = `FROM bars b ${join ? 'JOIN symbols s ON s.symbol = b.symbol' : ''}`;
+
+  if (bucketExpression === null) {
+    const columns = BAR_FIELDS.slice(1).map((field) => rawField(field.column));
+    const rows = `SELECT b.symbol, b.ts AS bucket, ${columns.join(', ')}
+            ${from}
+            WHERE ${where}
+            ORDER BY ${order} ${limit}`;
+    return { rows, whereAt };
+  }
+  const aggregates = BAR_FIELDS.slice(1).map(
+    (field) => `${field.aggregate(rawField, 'b.ts')} AS ${field.column}`,
+  );
+  const rows = `SELECT * FROM (
+            SELECT b.symbol, ${bucketExpression} AS bucket,
+              ${aggregates.join(',\n              ')}
+            ${from}
+            WHERE ${where}
+            GROUP BY b.symbol, 2
+          ) b
+          ${sel.after ? `WHERE ${keyset('b', 'b.bucket')}` : ''}
+          ORDER BY ${order} ${limit}`;
+  return { rows, whereAt };
+}

@@ -24,6 +24,8 @@ export interface RunView {
   to: string | null;
   barsFetched: number;
   barsWritten: number;
+  /** Bars dropped for impossible values (negative volume, a non-finite price). */
+  barsRejected: number;
   progress: { seriesDone: number; seriesTotal: number; percent: number };
   error: string | null;
   createdAt: string;
@@ -39,6 +41,7 @@ export interface RunSeriesView {
   to: string | null;
   barsFetched: number;
   barsWritten: number;
+  barsRejected: number;
   pages: number;
   error: string | null;
   startedAt: string | null;
@@ -172,6 +175,7 @@ function toRunView(row: RunRow): RunView {
     to: row.to_date,
     barsFetched: Number(row.bars_fetched),
     barsWritten: Number(row.bars_written),
+    barsRejected: Number(row.bars_rejected),
     progress: {
       seriesDone: row.series_done,
       seriesTotal: total,
@@ -193,6 +197,7 @@ function toSeriesView(row: RunSeriesRow): RunSeriesView {
     to: row.to_ts?.toISOString() ?? null,
     barsFetched: Number(row.bars_fetched),
     barsWritten: Number(row.bars_written),
+    barsRejected: Number(row.bars_rejected),
     pages: row.pages,
     error: row.error,
     startedAt: row.started_at?.toISOString() ?? null,

@@ -13,6 +13,7 @@ import { ProblemDetailsFilter } from './common/problem-details.filter';
 import { requestIdFor } from './common/request-id';
 import { staticSecurityHeaders } from './common/security-headers';
 import { setUpSwagger } from './common/swagger';
+import { UnknownQueryInterceptor } from './common/unknown-query.interceptor';
 import { createValidationPipe } from './common/validation';
 import { AppConfig } from './config/app-config';
 
@@ -89,6 +90,7 @@ export async function createApp(
   // before app.init() registers the routes (see HistoricalFastLane).
   app.get(HistoricalFastLane).install(fastify);
   app.useGlobalFilters(new ProblemDetailsFilter());
+  app.useGlobalInterceptors(new UnknownQueryInterceptor());
   app.useGlobalPipes(createValidationPipe());
   setUpSwagger(app, config);
   return app;

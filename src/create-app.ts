@@ -17,6 +17,7 @@ import { installRequestDeadline } from './common/request-deadline';
 import { requestIdFor } from './common/request-id';
 import { staticSecurityHeaders } from './common/security-headers';
 import { setUpSwagger } from './common/swagger';
+import { UnknownQueryInterceptor } from './common/unknown-query.interceptor';
 import { createValidationPipe } from './common/validation';
 import { AppConfig } from './config/app-config';
 import { DrainState } from './health/drain-state';
@@ -117,6 +118,7 @@ export async function createApp(
   // before app.init() registers the routes (see HistoricalFastLane).
   app.get(HistoricalFastLane).install(fastify);
   app.useGlobalFilters(new ProblemDetailsFilter());
+  app.useGlobalInterceptors(new UnknownQueryInterceptor());
   app.useGlobalPipes(createValidationPipe());
   setUpSwagger(app, config);
   return app;

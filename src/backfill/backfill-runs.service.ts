@@ -1,7 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 
 import { InvalidInputError, NotFoundError } from '../common/domain-error';
-import { exclusiveEnd, parseTimeParam } from '../common/time-params';
+import { exclusiveEnd, parseTimeParam, TIME_PARAM_RULE } from '../common/time-params';
+import { isUuid } from '../common/uuid';
 import { GapsService } from '../quality/gaps.service';
 import type { BackfillRequest, PlannedSeries } from './backfill-planner';
 import { BackfillRunner, StartOptions } from './backfill-runner.service';
@@ -127,7 +128,7 @@ export class BackfillRunsService {
   }
 
   async get(id: string): Promise<RunView & { series: RunSeriesView[] }> {
-    const run = /^[0-9a-f-]{36}$/i.test(id) ? await this.runs.findRun(id) : null;
+    const run = isUuid(id) ? await this.runs.findRun(id) : null;
     if (!run) throw new NotFoundError(`No backfill run with id ${id}.`);
     const series = await this.runs.findRunSeries(id);
     return { ...toRunView(run), series: series.map(toSeriesView) };
@@ -138,18 +139,8 @@ export function parseBackfillInput(input: BackfillInput): BackfillRequest {
   const errors: { field: string; message: string }[] = [];
   const from = input.from !== undefined ? parseTimeParam(input.from) : undefined;
   const to = input.to !== undefined ? parseTimeParam(input.to) : undefined;
-  if (input.from !== undefined && !from) {
-    errors.push({
-      field: 'from',
-      message: 'must be a real date (YYYY-MM-DD) or an ISO-8601 instant',
-    });
-  }
-  if (input.to !== undefined && !to) {
-    errors.push({
-      field: 'to',
-      message: 'must be a real date (YYYY-MM-DD) or an ISO-8601 instant',
-    });
-  }
+  if (input.from !== undefined && !from) errors.push({ field: 'from', message: TIME_PARAM_RULE });
+  if (input.to !== undefined && !to) errors.push({ field: 'to', message: TIME_PARAM_RULE });
   if (from && to && from.ms >= exclusiveEnd(to)) {
     errors.push({ field: 'from', message: 'must not be after to' });
   }

@@ -75,7 +75,7 @@ export function installJsonBodyParser(fastify: FastifyInstance, bodyLimit: numbe
       }
       // Fastify's own errors would reach the filter as bare messages (Nest maps them to
       // HttpException); these say the same in the API's words.
-      parse(request, body, (error, value) => {
+      void parse(request, body, (error, value) => {
         if (!error) done(null, value);
         else if ((error as { code?: string }).code === 'FST_ERR_CTP_EMPTY_JSON_BODY')
           done(EMPTY_BODY(), undefined);

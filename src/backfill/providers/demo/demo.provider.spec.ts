@@ -64,10 +64,10 @@ describe('DemoProvider', () => {
     const provider = new DemoProvider({ now: () => Date.parse('2024-12-31') });
     expect(await provider.getSplits()).toEqual([]);
     const symbols = ['AAPL', 'MSFT', 'NVDA', 'AMZN', 'GOOG', 'META'];
-    const all = await Promise.all(symbols.map((s) => provider.getDividends(s)));
+    const all = await Promise.all(symbols.map((symbol) => provider.getDividends({ symbol })));
     const paying = all.filter((d) => d.length > 0);
     expect(paying.length).toBeGreaterThan(0);
     expect(paying[0]).toHaveLength(10 * 4);
-    expect(await provider.getDividends('X:BTCUSD')).toEqual([]);
+    expect(await provider.getDividends({ symbol: 'X:BTCUSD' })).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@ import { addDays } from '../../../quality/calendars/calendar-dates';
 import { calendarFor } from '../../../quality/calendars/calendar-for';
 import {
   BarsRequest,
+  CorporateActionsRequest,
   MarketDataProvider,
   ProviderDividend,
   ProviderSplit,
@@ -66,7 +67,7 @@ export class DemoProvider implements MarketDataProvider {
   }
 
   /** Quarterly dividends for about half of the stock symbols, from 2015 to this year. */
-  async getDividends(symbol: string): Promise<ProviderDividend[]> {
+  async getDividends({ symbol }: CorporateActionsRequest): Promise<ProviderDividend[]> {
     if (symbol.includes(':') || hashString(symbol) % 2 === 1) return [];
     const calendar = calendarFor('stocks');
     const lastYear = new Date(this.now()).getUTCFullYear();
@@ -85,7 +86,7 @@ export class DemoProvider implements MarketDataProvider {
           declarationDate: addDays(exDate, -28),
           cashAmount: cash,
           currency: 'USD',
-          dividendType: 'CD',
+          distributionType: 'recurring',
           frequency: 4,
         });
       }

@@ -116,7 +116,7 @@ export async function createApp(
 
   // The hot bar route skips Nest's per-request pipeline for plainly valid queries; installed
   // before app.init() registers the routes (see HistoricalFastLane).
-  app.get(HistoricalFastLane).install(fastify);
+  app.get(HistoricalFastLane).install(app);
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.useGlobalInterceptors(new UnknownQueryInterceptor());
   app.useGlobalPipes(createValidationPipe());

@@ -14,8 +14,8 @@ const RETRY_AFTER = {
  * from the platform underneath it: 503 when the database is unavailable (with Retry-After), 504
  * when the request deadline passed; under /api, 400 for a malformed URL or an unknown query
  * parameter and 429 from the rate limiter; 401 for a key that was sent but is not valid (public
- * routes too: only the probes ignore keys); 413/415 for operations that take a body. Operations that already document one
- * of these keep their own description.
+ * routes too: only the probes ignore keys); 413/415 for operations that take a body.
+ * Operations that already document one of these keep their own description.
  */
 export function documentInfrastructureResponses(document: OpenAPIObject): void {
   for (const [path, item] of Object.entries(document.paths)) {
@@ -29,12 +29,14 @@ export function documentInfrastructureResponses(document: OpenAPIObject): void {
       };
       if (path.startsWith('/api/')) {
         add('400', 'problem+json: invalid input (an unknown query parameter, a malformed URL).');
-        add('401', 'problem+json: an X-API-Key was sent but is unknown, revoked or expired.');
         add(
           '429',
           'problem+json: rate limited; Retry-After gives the seconds to wait.',
           RETRY_AFTER,
         );
+      }
+      if (path !== '/ready') {
+        add('401', 'problem+json: an X-API-Key was sent but is unknown, revoked or expired.');
       }
       if (operation.requestBody) {
         add('413', 'problem+json: the body is larger than BODY_LIMIT_BYTES.');

@@ -98,6 +98,11 @@ describe('SIGTERM drain', () => {
       expect(failure.sentAt).toBeGreaterThan(signalAt + DRAIN_MS - 100);
     }
     expect(exitAt).toBeGreaterThan(signalAt);
+    process.stdout.write(
+      `shutdown drain: exit 0 after ${exit.ms} ms (drain ${DRAIN_MS} ms); ` +
+        `${answered.length} requests answered 200 (${servedDuringDrain.length} after SIGTERM), ` +
+        `${failed.length} refused after close; ${after.length} readiness probes 503\n`,
+    );
   });
 
   describe('with a backfill running', () => {

@@ -27,7 +27,7 @@ SELECT (SELECT '{"timestamp":"'
     || coalesce(r.trades::text, 'null')
     || '}' FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap, b.trades, b.quality_score, b.flags
             FROM bars b 
-            WHERE b.symbol = s.symbol AND b.timeframe = $4::text AND b.ts >= newest.ts - $2::int * INTERVAL '1 millisecond' AND b.ts < newest.ts + INTERVAL '1 millisecond'
+            WHERE b.symbol = s.symbol AND b.timeframe = $4::text AND b.ts >= newest.ts - $2::float8 * INTERVAL '1 millisecond' AND b.ts < newest.ts + INTERVAL '1 millisecond'
             ORDER BY bucket DESC LIMIT $5::int) r) AS bar
     FROM symbols s
     LEFT JOIN LATERAL (
@@ -71,7 +71,7 @@ SELECT (SELECT '{"timestamp":"'
                 string_agg(nullif(array_to_string(b.flags, ','), ''), ','), ',')) f
                 ORDER BY 1) AS flags
             FROM bars b 
-            WHERE b.symbol = s.symbol AND b.timeframe = $4::text AND b.ts >= newest.ts - $2::int * INTERVAL '1 millisecond' AND b.ts < newest.ts + INTERVAL '1 millisecond'
+            WHERE b.symbol = s.symbol AND b.timeframe = $4::text AND b.ts >= newest.ts - $2::float8 * INTERVAL '1 millisecond' AND b.ts < newest.ts + INTERVAL '1 millisecond'
             GROUP BY b.symbol, 2
           ) b
           
@@ -118,7 +118,7 @@ SELECT (SELECT '{"timestamp":"'
                 string_agg(nullif(array_to_string(b.flags, ','), ''), ','), ',')) f
                 ORDER BY 1) AS flags
             FROM bars b 
-            WHERE b.symbol = s.symbol AND b.timeframe = $4::text AND b.ts >= newest.ts - $2::int * INTERVAL '1 millisecond' AND b.ts < newest.ts + INTERVAL '1 millisecond'
+            WHERE b.symbol = s.symbol AND b.timeframe = $4::text AND b.ts >= newest.ts - $2::float8 * INTERVAL '1 millisecond' AND b.ts < newest.ts + INTERVAL '1 millisecond'
             GROUP BY b.symbol, 2
           ) b
           
@@ -165,7 +165,7 @@ SELECT (SELECT '{"timestamp":"'
                 string_agg(nullif(array_to_string(b.flags, ','), ''), ','), ',')) f
                 ORDER BY 1) AS flags
             FROM bars b 
-            WHERE b.symbol = s.symbol AND b.timeframe = $4::text AND b.ts >= newest.ts - $2::int * INTERVAL '1 millisecond' AND b.ts < newest.ts + INTERVAL '1 millisecond'
+            WHERE b.symbol = s.symbol AND b.timeframe = $4::text AND b.ts >= newest.ts - $2::float8 * INTERVAL '1 millisecond' AND b.ts < newest.ts + INTERVAL '1 millisecond'
             GROUP BY b.symbol, 2
           ) b
           
@@ -212,7 +212,7 @@ SELECT (SELECT '{"timestamp":"'
                 string_agg(nullif(array_to_string(b.flags, ','), ''), ','), ',')) f
                 ORDER BY 1) AS flags
             FROM bars b 
-            WHERE b.symbol = s.symbol AND b.timeframe = $4::text AND b.ts >= newest.ts - $2::int * INTERVAL '1 millisecond' AND b.ts < newest.ts + INTERVAL '1 millisecond'
+            WHERE b.symbol = s.symbol AND b.timeframe = $4::text AND b.ts >= newest.ts - $2::float8 * INTERVAL '1 millisecond' AND b.ts < newest.ts + INTERVAL '1 millisecond'
             GROUP BY b.symbol, 2
           ) b
           
@@ -259,7 +259,7 @@ SELECT (SELECT '{"timestamp":"'
                 string_agg(nullif(array_to_string(b.flags, ','), ''), ','), ',')) f
                 ORDER BY 1) AS flags
             FROM bars b 
-            WHERE b.symbol = s.symbol AND b.timeframe = $4::text AND b.ts >= newest.ts - $2::int * INTERVAL '1 millisecond' AND b.ts < newest.ts + INTERVAL '1 millisecond'
+            WHERE b.symbol = s.symbol AND b.timeframe = $4::text AND b.ts >= newest.ts - $2::float8 * INTERVAL '1 millisecond' AND b.ts < newest.ts + INTERVAL '1 millisecond'
             GROUP BY b.symbol, 2
           ) b
           
@@ -306,7 +306,7 @@ SELECT (SELECT '{"timestamp":"'
                 string_agg(nullif(array_to_string(b.flags, ','), ''), ','), ',')) f
                 ORDER BY 1) AS flags
             FROM bars b 
-            WHERE b.symbol = s.symbol AND b.timeframe = $4::text AND b.ts >= newest.ts - $2::int * INTERVAL '1 millisecond' AND b.ts < newest.ts + INTERVAL '1 millisecond'
+            WHERE b.symbol = s.symbol AND b.timeframe = $4::text AND b.ts >= newest.ts - $2::float8 * INTERVAL '1 millisecond' AND b.ts < newest.ts + INTERVAL '1 millisecond'
             GROUP BY b.symbol, 2
           ) b
           
@@ -353,7 +353,7 @@ SELECT (SELECT '{"timestamp":"'
                 string_agg(nullif(array_to_string(b.flags, ','), ''), ','), ',')) f
                 ORDER BY 1) AS flags
             FROM bars b 
-            WHERE b.symbol = s.symbol AND b.timeframe = $4::text AND b.ts >= newest.ts - $2::int * INTERVAL '1 millisecond' AND b.ts < newest.ts + INTERVAL '1 millisecond'
+            WHERE b.symbol = s.symbol AND b.timeframe = $4::text AND b.ts >= newest.ts - $2::float8 * INTERVAL '1 millisecond' AND b.ts < newest.ts + INTERVAL '1 millisecond'
             GROUP BY b.symbol, 2
           ) b
           

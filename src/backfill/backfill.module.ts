@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 
 import { Clock } from '../common/clock';
-import { QualityModule } from '../quality/quality.module';
+import { QualityModule } from '../quality';
 import { BackfillPlanner } from './backfill-planner';
 import { BackfillRunner } from './backfill-runner.service';
 import { BackfillRunsRepository } from './backfill-runs.repository';

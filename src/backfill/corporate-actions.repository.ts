@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 
 import { SERIES_CHANGED_CHANNEL, SeriesChanges } from '../common/series-changes';
 import { BASE_TIMEFRAMES } from '../market/timeframes';
-import { timed } from '../metrics/instruments';
+import { timed } from '../metrics';
 import type { ProviderDividend, ProviderSplit } from './providers/market-data-provider';
 
 /**

@@ -5,7 +5,7 @@ import { LRUCache } from 'lru-cache';
 
 import { SeriesChanges } from '../../common/series-changes';
 import { AppConfig } from '../../config/app-config';
-import { cacheMemoryBytes, cacheRequests } from '../../metrics/instruments';
+import { cacheMemoryBytes, cacheRequests } from '../../metrics';
 import { ARENA_BLOCK_BYTES, ArenaBody, BodyArena } from './body-arena';
 import { CacheAdmission } from './cache-admission';
 

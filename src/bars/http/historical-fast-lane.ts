@@ -5,8 +5,8 @@ import { ApplicationConfig, ModuleRef, Reflector } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
-import { ApiKeyGuard } from '../../api-keys/api-key.guard';
-import { REQUIRED_SCOPES } from '../../api-keys/require-scopes.decorator';
+import { ApiKeyGuard } from '../../api-keys';
+import { REQUIRED_SCOPES } from '../../api-keys';
 import { replyWithProblem } from '../../common/problem-details.filter';
 import type { ApiScope } from '../../common/request-context';
 import { AppConfig } from '../../config/app-config';

@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common/constants';
 import { ApplicationConfig } from '@nestjs/core';
 
-import { ApiKeyGuard } from '../../api-keys/api-key.guard';
+import { ApiKeyGuard } from '../../api-keys';
 import { ProblemDetailsFilter } from '../../common/problem-details.filter';
 import { UnknownQueryInterceptor } from '../../common/unknown-query.interceptor';
 

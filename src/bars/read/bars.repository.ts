@@ -5,7 +5,7 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { ReadPool } from '../../database/read-pool';
 import type { Timeframe } from '../../market/timeframes';
-import { timed } from '../../metrics/instruments';
+import { timed } from '../../metrics';
 import { BAR_SEPARATOR } from '../bar-fields';
 import { PlanContext, planMultiRead, planPageRead, ReadPlan } from '../query/read-plan';
 import type { BarsSelection } from '../query/selection';

@@ -11,7 +11,7 @@ import { AppModule } from './app.module';
 import { HistoricalFastLane } from './bars/historical-fast-lane';
 import { ProblemDetailsFilter } from './common/problem-details.filter';
 import { requestIdFor } from './common/request-id';
-import { staticSecurityHeaders } from './common/security-headers';
+import { securityHeadersFor } from './common/security-headers';
 import { setUpSwagger } from './common/swagger';
 import { createValidationPipe } from './common/validation';
 import { AppConfig } from './config/app-config';
@@ -53,21 +53,9 @@ export async function createApp(
   app.useLogger(app.get(Logger));
   app.flushLogs();
 
-  const securityHeaders = staticSecurityHeaders({
-    // Swagger UI needs inline styles and scripts; everything else is JSON.
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        scriptSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
-      },
-    },
-    crossOriginResourcePolicy: { policy: 'cross-origin' },
-  });
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', (request, reply, done) => {
-    reply.headers(securityHeaders);
+    reply.headers(securityHeadersFor(request.url));
     reply.header('x-request-id', request.id);
     done();
   });

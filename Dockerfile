@@ -9,6 +9,7 @@ COPY tsconfig.json .swcrc ./
 COPY scripts ./scripts
 COPY src ./src
 COPY migrations ./migrations
+COPY dashboard ./dashboard
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:20.19-bookworm-slim AS runtime
@@ -19,6 +20,8 @@ WORKDIR /app
 COPY --from=build --chown=node:node /app/package.json ./package.json
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
+# The dashboard's static build, served by the API at /dashboard.
+COPY --from=build --chown=node:node /app/dashboard/dist ./dashboard/dist
 # The image's non-root user; PostgreSQL is a separate service (DATABASE_URL), never embedded here.
 USER node
 EXPOSE 8000

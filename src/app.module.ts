@@ -7,6 +7,7 @@ import { CalendarModule } from './calendar/calendar.module';
 import { LoggingModule } from './common/logging.module';
 import { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/config.module';
+import { DashboardModule } from './dashboard/dashboard.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
@@ -27,6 +28,7 @@ export class AppModule {
         BackfillApiModule,
         BarsModule,
         CalendarModule,
+        DashboardModule,
         HealthModule,
         MetricsModule,
         StatusModule,

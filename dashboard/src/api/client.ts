@@ -82,7 +82,7 @@ async function waitForRetry(seconds: number, signal?: AbortSignal): Promise<void
       const timer = setTimeout(resolve, seconds * 1000);
       signal?.addEventListener('abort', () => {
         clearTimeout(timer);
-        reject(signal.reason);
+        reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
       });
     });
   } finally {
@@ -94,7 +94,7 @@ async function toApiError(response: Response): Promise<ApiError> {
   let problem: Problem | null = null;
   try {
     const body: unknown = await response.json();
-    if (body && typeof body === 'object') problem = body as Problem;
+    if (body && typeof body === 'object') problem = body;
   } catch {
     // Not JSON (a proxy's HTML error page): the status alone has to do.
   }

@@ -71,11 +71,10 @@ export async function accessibilityViolations(page: Page): Promise<string[]> {
   // Evaluated through the DevTools protocol, so the page's CSP (no inline scripts) allows it.
   await page.evaluate(source);
   // A string, run in the page: this file is compiled without the DOM's types.
-  const violations = (await page.evaluate(`axe
+  return page.evaluate<string[]>(`axe
     .run({ resultTypes: ['violations'] })
     .then((result) => result.violations
       .filter((v) => v.impact === 'serious' || v.impact === 'critical')
       .map((v) => v.impact + ' ' + v.id + ': ' + v.help + ' (' +
-        v.nodes.map((n) => n.target.join(' ')).join('; ') + ')'))`)) as string[];
-  return violations;
+        v.nodes.map((n) => n.target.join(' ')).join('; ') + ')'))`);
 }

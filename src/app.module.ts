@@ -7,7 +7,6 @@ import { CalendarModule } from './calendar/calendar.module';
 import { LoggingModule } from './common/logging.module';
 import { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/config.module';
-import { DashboardModule } from './dashboard/dashboard.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
@@ -28,7 +27,6 @@ export class AppModule {
         BackfillApiModule,
         BarsModule,
         CalendarModule,
-        DashboardModule,
         HealthModule,
         MetricsModule,
         StatusModule,

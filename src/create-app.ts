@@ -15,6 +15,7 @@ import { securityHeadersFor } from './common/security-headers';
 import { setUpSwagger } from './common/swagger';
 import { createValidationPipe } from './common/validation';
 import { AppConfig } from './config/app-config';
+import { serveDashboard } from './dashboard/serve-dashboard';
 
 /**
  * Builds the HTTP application on Fastify (chosen over Express for its lower per-request cost on
@@ -72,6 +73,8 @@ export async function createApp(
     exposedHeaders: ['X-Request-Id', 'ETag', 'RateLimit', 'RateLimit-Policy', 'Retry-After'],
     allowedHeaders: ['Content-Type', 'X-API-Key', 'X-Request-Id', 'If-None-Match'],
   });
+
+  await serveDashboard(fastify);
 
   // The hot bar route skips Nest's per-request pipeline for plainly valid queries; installed
   // before app.init() registers the routes (see HistoricalFastLane).

@@ -227,46 +227,22 @@ function TriggerForm({ apiKey, onStarted }: { apiKey: string; onStarted: () => v
         <FieldError id="error-timeframes" message={fieldError('timeframes')} />
       </fieldset>
       <div class="dates">
-        <Field
-          id="backfill-from"
+        <DateField
+          name="from"
           label="From"
           hint="Empty: from each series' last bar"
-          errorId="error-from"
+          value={from}
           error={fieldError('from')}
-        >
-          <input
-            id="backfill-from"
-            name="from"
-            value={from}
-            placeholder="YYYY-MM-DD"
-            aria-describedby={describedBy(
-              { id: 'error-from', message: fieldError('from') },
-              'backfill-from',
-            )}
-            aria-invalid={fieldError('from') ? true : undefined}
-            onInput={(e) => setFrom(e.currentTarget.value.trim())}
-          />
-        </Field>
-        <Field
-          id="backfill-to"
+          onInput={setFrom}
+        />
+        <DateField
+          name="to"
           label="To"
           hint="Empty: now"
-          errorId="error-to"
+          value={to}
           error={fieldError('to')}
-        >
-          <input
-            id="backfill-to"
-            name="to"
-            value={to}
-            placeholder="YYYY-MM-DD"
-            aria-describedby={describedBy(
-              { id: 'error-to', message: fieldError('to') },
-              'backfill-to',
-            )}
-            aria-invalid={fieldError('to') ? true : undefined}
-            onInput={(e) => setTo(e.currentTarget.value.trim())}
-          />
-        </Field>
+          onInput={setTo}
+        />
       </div>
       <button type="submit" disabled={busy}>
         {busy ? 'Starting…' : 'Start backfill'}
@@ -276,6 +252,32 @@ function TriggerForm({ apiKey, onStarted }: { apiKey: string; onStarted: () => v
         {started && `Run ${started.slice(0, 8)} started: its progress is in the runs below.`}
       </p>
     </form>
+  );
+}
+
+/** A date of the backfill body, typed as text so the API (not the browser) judges it. */
+function DateField(props: {
+  name: 'from' | 'to';
+  label: string;
+  hint: string;
+  value: string;
+  error?: string;
+  onInput: (value: string) => void;
+}) {
+  const id = `backfill-${props.name}`;
+  const errorId = `error-${props.name}`;
+  return (
+    <Field id={id} label={props.label} hint={props.hint} errorId={errorId} error={props.error}>
+      <input
+        id={id}
+        name={props.name}
+        value={props.value}
+        placeholder="YYYY-MM-DD"
+        aria-describedby={describedBy({ id: errorId, message: props.error }, id)}
+        aria-invalid={props.error ? true : undefined}
+        onInput={(e) => props.onInput(e.currentTarget.value.trim())}
+      />
+    </Field>
   );
 }
 

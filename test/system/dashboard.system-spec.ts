@@ -278,7 +278,11 @@ describe('dashboard in a browser', () => {
     for (const [view, search] of views) {
       const page = await open(search, viewport, data.adminKey);
       await page.locator('main h2').waitFor();
-      await page.waitForFunction('!document.querySelector(\'[aria-busy="true"]\')');
+      // Polled from here: waitForFunction would eval in the page, which its CSP refuses.
+      for (let i = 0; (await page.locator('[aria-busy="true"]').count()) > 0; i++) {
+        if (i > 100) throw new Error(`${view} is still loading after 10 s`);
+        await page.waitForTimeout(100);
+      }
       if (view === 'chart') await page.getByText(/bars in 1 page/).waitFor();
       if (view === 'symbols') await page.locator('tr[data-symbol]').first().waitFor();
       if (view === 'admin') await page.locator('tr[data-run]').first().waitFor();

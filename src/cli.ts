@@ -51,7 +51,9 @@ async function main(): Promise<void> {
   });
   // nest-commander only overrides exits on the root command: apply the same handling to every
   // subcommand, so a bad option also prints its usage and exits 2 after closing the database.
-  const root = (app.get(CommandRunnerService) as unknown as { commander: Command }).commander;
+  const root = app.get<CommandRunnerService, { commander: Command }>(
+    CommandRunnerService,
+  ).commander;
   for (const sub of root.commands) {
     sub.showHelpAfterError(true);
     sub.exitOverride((error) => {

@@ -24,5 +24,5 @@ export function AdminApi(): ClassDecorator & MethodDecorator {
     ApiTooManyRequestsResponse({
       description: 'problem+json: rate limited; Retry-After gives the seconds to wait.',
     }),
-  ) as ClassDecorator & MethodDecorator;
+  );
 }

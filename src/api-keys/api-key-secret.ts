@@ -44,7 +44,7 @@ export function digestsEqual(a: Buffer, b: Buffer): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** `mdw_` + the first 4 and the last 4 characters of the secret part (API.md). */
+/** `mdw_` + the first 4 and the last 4 characters of the secret part. */
 export function previewOf(key: string): string {
   const secret = key.slice(API_KEY_PREFIX.length);
   return `${API_KEY_PREFIX}${secret.slice(0, 4)}${secret.slice(-4)}`;

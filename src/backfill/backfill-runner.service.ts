@@ -5,10 +5,10 @@ import { DataSource } from 'typeorm';
 
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
+import { RawConnection } from '../database/raw-pg-client';
 import { backfillRuns } from '../metrics/instruments';
 import { BackfillPlanner, BackfillRequest, PlannedSeries } from './backfill-planner';
 import { BackfillRunsRepository, RunStatus, RunTrigger } from './backfill-runs.repository';
-import { RawConnection } from './raw-pg-client';
 import { RunSession } from './run-session';
 import { SeriesOutcome, SeriesWorker } from './series-worker';
 

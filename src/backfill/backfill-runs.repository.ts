@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
+import { RUN_LIVENESS_NAMESPACE } from '../database/advisory-locks';
 import { timed } from '../metrics/instruments';
 import type { BaseTimeframe } from './providers/market-data-provider';
 
@@ -17,14 +18,6 @@ export const RUN_STATUSES: readonly RunStatus[] = [
   'failed',
   'interrupted',
 ];
-
-/**
- * Session advisory-lock namespace for "this run's process is alive": the runner holds
- * (RUN_LIVENESS_LOCK, hashtext(run id)) on its dedicated connection for the whole run, so a run
- * left `running` by a process that died (kill -9, lost connection) is recognisable: nobody holds
- * its lock any more.
- */
-export const RUN_LIVENESS_LOCK = 7_303_110;
 
 export interface PlannedSeriesRow {
   symbol: string;
@@ -234,7 +227,7 @@ export class BackfillRunsRepository {
                 error = coalesce(error, 'the process running it stopped')
           WHERE id IN (SELECT id FROM orphaned)
          RETURNING id`,
-        [RUN_LIVENESS_LOCK],
+        [RUN_LIVENESS_NAMESPACE],
       ),
     );
     return rows.length;

@@ -11,13 +11,12 @@ import { DataSource } from 'typeorm';
 
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
+import { ADVISORY_LOCKS, withAdvisoryLock } from '../database/advisory-locks';
+import { acquireRawConnection } from '../database/raw-pg-client';
 import { BackfillRunner } from './backfill-runner.service';
 import { BackfillRunsRepository } from './backfill-runs.repository';
 import { nextDailyRun, scheduleCron } from './backfill-status.service';
-import { acquireRawConnection } from './raw-pg-client';
 
-/** Advisory lock key of the scheduled backfill: whoever holds it runs the tick. */
-export const SCHEDULER_LOCK_KEY = 7_303_110_002;
 const JOB_NAME = 'backfill';
 
 export type TickResult =
@@ -83,32 +82,26 @@ export class BackfillScheduler implements OnApplicationBootstrap, BeforeApplicat
     try {
       const connection = await acquireRawConnection(this.dataSource);
       try {
-        const { rows } = await connection.client.query<{ locked: boolean }>(
-          'SELECT pg_try_advisory_lock($1) AS locked',
-          [SCHEDULER_LOCK_KEY],
+        const result = await withAdvisoryLock(
+          connection.client,
+          ADVISORY_LOCKS.scheduler,
+          { wait: false },
+          async (): Promise<TickResult> => {
+            // A process whose clock fired a little later than the winner's finds the slot done.
+            const slot = currentSlot(this.clock.now(), this.config);
+            if (await this.runs.scheduledRunStartedSince(slot)) {
+              return { ran: false, reason: 'slot-done' };
+            }
+            const handle = await this.runner.start(
+              {},
+              { trigger: 'schedule', lockConnection: connection },
+            );
+            if (!handle) return { ran: false, reason: 'already-running' };
+            const status = await handle.done;
+            return { ran: true, runId: handle.runId, status };
+          },
         );
-        if (!rows[0].locked) return { ran: false, reason: 'locked-elsewhere' };
-        try {
-          // A process whose clock fired a little later than the winner's finds the slot done.
-          const slot = currentSlot(this.clock.now(), this.config);
-          if (await this.runs.scheduledRunStartedSince(slot)) {
-            return { ran: false, reason: 'slot-done' };
-          }
-          const handle = await this.runner.start(
-            {},
-            {
-              trigger: 'schedule',
-              lockConnection: connection,
-            },
-          );
-          if (!handle) return { ran: false, reason: 'already-running' };
-          const status = await handle.done;
-          return { ran: true, runId: handle.runId, status };
-        } finally {
-          await connection.client
-            .query('SELECT pg_advisory_unlock($1)', [SCHEDULER_LOCK_KEY])
-            .catch(() => undefined);
-        }
+        return result.acquired ? result.value : { ran: false, reason: 'locked-elsewhere' };
       } finally {
         await connection.release();
       }

@@ -6,10 +6,15 @@ import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource } from 'typeorm';
 
+import { acquireRawConnection } from '../database/raw-pg-client';
 import { barsWritten } from '../metrics/instruments';
-import { BarQuality, scoreBars, SeriesContext } from '../quality/bar-quality.rules';
+import {
+  BarQuality,
+  scoreBars,
+  SeriesContext,
+  VALIDATED_THRESHOLD,
+} from '../quality/bar-quality.rules';
 import type { BaseTimeframe, ProviderBar } from './providers/market-data-provider';
-import { acquireRawConnection } from './raw-pg-client';
 import { SeriesChangeNotifier } from './series-change.notifier';
 
 export interface SeriesKey {
@@ -160,7 +165,7 @@ export class BarWriter {
       `INSERT INTO bars (symbol, timeframe, ts, open, high, low, close, volume, vwap, trades,
                          source, quality_score, flags, validated)
        SELECT $1, $2, to_timestamp(ts_ms / 1000.0), open, high, low, close, volume, vwap,
-              trades, $3, quality_score, flags, quality_score >= 0.85
+              trades, $3, quality_score, flags, quality_score >= ${VALIDATED_THRESHOLD}
          FROM bar_staging
        ON CONFLICT (symbol, timeframe, ts) DO UPDATE
           SET open = EXCLUDED.open, high = EXCLUDED.high, low = EXCLUDED.low,
@@ -259,7 +264,7 @@ function* copyRows(
     chunk +=
       `${lead(bar)}\t${bar.open}\t${bar.high}\t${bar.low}\t${bar.close}\t${bar.volume}\t` +
       `${bar.vwap ?? '\\N'}\t${trades}${suffix}\t${q.score}\t{${q.flags.join(',')}}` +
-      (withValidated ? (q.score >= 0.85 ? '\tt\n' : '\tf\n') : '\n');
+      (withValidated ? (q.score >= VALIDATED_THRESHOLD ? '\tt\n' : '\tf\n') : '\n');
     if ((i + 1) % COPY_CHUNK_ROWS === 0) {
       yield chunk;
       chunk = '';

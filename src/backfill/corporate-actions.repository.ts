@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { timed } from '../metrics/instruments';
 import type { ProviderDividend, ProviderSplit } from './providers/market-data-provider';
 
-/** Stores splits and dividends as the provider reports them (raw bars are adjusted on read). */
+/** Stores splits and dividends as the provider reports them; stored bars stay unadjusted. */
 @Injectable()
 export class CorporateActionsRepository {
   constructor(private readonly dataSource: DataSource) {}

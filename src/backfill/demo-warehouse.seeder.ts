@@ -3,14 +3,14 @@ import { DataSource } from 'typeorm';
 
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
+import { ADVISORY_LOCKS, withAdvisoryLock } from '../database/advisory-locks';
+import { acquireRawConnection } from '../database/raw-pg-client';
 import { BackfillRunner } from './backfill-runner.service';
 import { BackfillSeriesRepository, NewTrackedSymbol } from './backfill-series.repository';
-import { acquireRawConnection } from './raw-pg-client';
 
 const DAY_MS = 86_400_000;
 const DAILY_DAYS = 365;
 const MINUTE_DAYS = 5;
-const DEMO_SEED_LOCK_KEY = 7_303_110_003;
 
 const stock = (symbol: string, name: string): NewTrackedSymbol => ({
   symbol,
@@ -72,18 +72,13 @@ export class DemoWarehouseSeeder implements OnApplicationBootstrap {
     // Several replicas may start on one empty database at once: one of them seeds.
     const connection = await acquireRawConnection(this.dataSource);
     try {
-      const { rows } = await connection.client.query<{ locked: boolean }>(
-        'SELECT pg_try_advisory_lock($1) AS locked',
-        [DEMO_SEED_LOCK_KEY],
+      const result = await withAdvisoryLock(
+        connection.client,
+        ADVISORY_LOCKS.demoSeed,
+        { wait: false },
+        () => this.seedLocked(),
       );
-      if (!rows[0].locked) return false;
-      try {
-        return await this.seedLocked();
-      } finally {
-        await connection.client
-          .query('SELECT pg_advisory_unlock($1)', [DEMO_SEED_LOCK_KEY])
-          .catch(() => undefined);
-      }
+      return result.acquired && result.value;
     } finally {
       await connection.release();
     }

@@ -2,8 +2,12 @@ import { randomUUID } from 'node:crypto';
 
 import { DataSource } from 'typeorm';
 
-import { RUN_LIVENESS_LOCK } from './backfill-runs.repository';
-import { acquireRawConnection, RawConnection } from './raw-pg-client';
+import {
+  releaseAdvisoryLock,
+  RUN_LIVENESS_NAMESPACE,
+  takeAdvisoryLock,
+} from '../database/advisory-locks';
+import { acquireRawConnection, RawConnection } from '../database/raw-pg-client';
 
 /**
  * The dedicated connection a run holds from start to finish. On it the run takes its liveness
@@ -30,11 +34,12 @@ export class RunSession {
   /** Opens a connection for a run (or adopts the scheduler's, which already holds its lock). */
   static async open(dataSource: DataSource, adopt?: RawConnection): Promise<RunSession> {
     const session = new RunSession(adopt ?? (await acquireRawConnection(dataSource)));
-    await session.connection.client.query('SELECT pg_advisory_lock($1, hashtext($2))', [
-      RUN_LIVENESS_LOCK,
-      session.runId,
-    ]);
+    await takeAdvisoryLock(session.connection.client, session.livenessLock);
     return session;
+  }
+
+  private get livenessLock(): readonly [number, string] {
+    return [RUN_LIVENESS_NAMESPACE, this.runId];
   }
 
   get signal(): AbortSignal {
@@ -55,9 +60,7 @@ export class RunSession {
     this.released = true;
     this.connection.client.removeListener('error', this.onConnectionError);
     this.connection.client.removeListener('end', this.onConnectionEnd);
-    await this.connection.client
-      .query('SELECT pg_advisory_unlock($1, hashtext($2))', [RUN_LIVENESS_LOCK, this.runId])
-      .catch(() => undefined);
+    await releaseAdvisoryLock(this.connection.client, this.livenessLock);
     if (releaseConnection) await this.connection.release();
   }
 }

@@ -7,8 +7,8 @@ import { BarsCache } from '../bars/bars-cache';
  * Tells this process's read cache that a series changed, right after the writer commits (other
  * processes hear the `bars_changed` NOTIFY sent inside the transaction).
  *
- * The cache is looked up lazily and non-strictly instead of injected: the CLI runs without
- * BarsModule, and BarsModule must not become part of BackfillModule's import graph.
+ * The cache is looked up lazily and non-strictly instead of injected: BarsModule must not become
+ * part of BackfillModule's import graph, and an application without it has no cache to tell.
  */
 @Injectable()
 export class SeriesChangeNotifier {

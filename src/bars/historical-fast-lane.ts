@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { FastifyInstance, FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 import { ApiKeyGuard } from '../api-keys/api-key.guard';
 import { REQUIRED_SCOPES } from '../api-keys/require-scopes.decorator';
@@ -45,6 +45,7 @@ export class HistoricalFastLane {
     // The scopes the guard would read for BarsController.one, looked up once.
     this.requiredScopes =
       reflector.getAllAndOverride<ApiScope[] | undefined>(REQUIRED_SCOPES, [
+        // eslint-disable-next-line @typescript-eslint/unbound-method -- a metadata key, never called
         BarsController.prototype.one,
         BarsController,
       ]) ?? [];
@@ -62,7 +63,7 @@ export class HistoricalFastLane {
         const symbol = (request.params as { symbol?: string }).symbol;
         if (query === undefined || !symbol) return nestHandler.call(this, request, reply);
         return lane.serve(request, reply, symbol, query);
-      } as RouteHandlerMethod;
+      };
     });
   }
 

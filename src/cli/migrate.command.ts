@@ -50,8 +50,8 @@ export class MigrateRevertCommand extends CommandRunner {
   }
 
   private async executed(): Promise<string[]> {
-    const rows: { name: string }[] = await this.dataSource
-      .query(`SELECT name FROM migrations ORDER BY id DESC`)
+    const rows = await this.dataSource
+      .query<{ name: string }[]>(`SELECT name FROM migrations ORDER BY id DESC`)
       .catch(() => []);
     return rows.map((row) => row.name);
   }

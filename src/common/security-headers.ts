@@ -29,6 +29,9 @@ export function staticSecurityHeaders(options: HelmetOptions): Record<string, st
     recorder as unknown as ServerResponse,
     (error?: unknown) => (failure = error),
   );
-  if (failure) throw failure;
+  if (failure)
+    throw failure instanceof Error
+      ? failure
+      : new Error('helmet could not compute the security headers');
   return headers;
 }

@@ -154,7 +154,7 @@ export class AppConfig {
 
   /** A copy with some sections replaced: tests and the CLI use this instead of touching the env. */
   with(overrides: DeepPartial<AppConfig>): AppConfig {
-    return Object.freeze(merge(this, overrides)) as AppConfig;
+    return Object.freeze(merge(this, overrides));
   }
 }
 
@@ -163,7 +163,10 @@ export type DeepPartial<T> = {
 };
 
 function merge<T extends object>(base: T, overrides: DeepPartial<T>): T {
-  const result = Object.assign(Object.create(Object.getPrototypeOf(base)) as T, base);
+  const result = Object.assign(
+    Object.create(Object.getPrototypeOf(base) as object | null) as T,
+    base,
+  );
   for (const [key, value] of Object.entries(overrides) as [keyof T, unknown][]) {
     const current = base[key];
     if (
@@ -174,7 +177,7 @@ function merge<T extends object>(base: T, overrides: DeepPartial<T>): T {
       typeof current === 'object' &&
       !Array.isArray(current)
     ) {
-      result[key] = { ...(current as object), ...(value as object) } as T[keyof T];
+      result[key] = { ...(current as object), ...value } as T[keyof T];
     } else if (value !== undefined) {
       result[key] = value as T[keyof T];
     }

@@ -2,9 +2,8 @@ import { DataSource } from 'typeorm';
 
 import { ALL_MIGRATIONS } from '../../migrations';
 import { AppConfig } from '../config/app-config';
-
-/** Advisory lock key that serialises migrations when several processes start at once. */
-const MIGRATION_LOCK_KEY = 7_303_110_001;
+import { ADVISORY_LOCKS, withAdvisoryLock } from './advisory-locks';
+import { acquireRawConnection } from './raw-pg-client';
 
 export function buildDataSource(url: string, config: AppConfig): DataSource {
   return new DataSource({
@@ -31,17 +30,17 @@ export function buildDataSource(url: string, config: AppConfig): DataSource {
 
 /** Applies pending migrations, one process at a time (an advisory lock on one connection). */
 export async function runMigrationsLocked(dataSource: DataSource): Promise<string[]> {
-  const runner = dataSource.createQueryRunner();
-  await runner.connect();
+  const connection = await acquireRawConnection(dataSource);
   try {
-    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
-    const applied = await dataSource.runMigrations({ transaction: 'each' });
-    return applied.map((migration) => migration.name);
+    const result = await withAdvisoryLock(
+      connection.client,
+      ADVISORY_LOCKS.migrations,
+      { wait: true },
+      () => dataSource.runMigrations({ transaction: 'each' }),
+    );
+    return result.acquired ? result.value.map((migration) => migration.name) : [];
   } finally {
-    await runner
-      .query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY])
-      .catch(() => undefined);
-    await runner.release();
+    await connection.release();
   }
 }
 

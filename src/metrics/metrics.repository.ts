@@ -28,10 +28,10 @@ export class MetricsRepository {
 
   async readDataTotals(): Promise<DataTotals> {
     return timed('MetricsRepository.readDataTotals', async () => {
-      const [row] = (await this.dataSource.query(
+      const [row] = await this.dataSource.query<{ openGaps: number; activeSymbols: number }[]>(
         `SELECT (SELECT count(*) FROM data_gaps WHERE status = 'open')::int AS "openGaps",
                 (SELECT count(*) FROM symbols WHERE active)::int AS "activeSymbols"`,
-      )) as { openGaps: number; activeSymbols: number }[];
+      );
       return { bars: await this.estimateBars(), ...row };
     });
   }
@@ -54,29 +54,29 @@ export class MetricsRepository {
   private async estimateBars(): Promise<number> {
     this.timescale ??= await this.isHypertable();
     // A hypertable's parent holds no rows; TimescaleDB sums its chunks' statistics instead.
-    const [estimate] = (await this.dataSource.query(
+    const [estimate] = await this.dataSource.query<{ n: number }[]>(
       this.timescale
         ? `SELECT approximate_row_count('bars')::float8 AS n`
         : `SELECT reltuples::float8 AS n FROM pg_class WHERE oid = 'bars'::regclass`,
-    )) as { n: number }[];
+    );
     if (estimate && estimate.n >= EXACT_COUNT_BELOW) return Math.round(estimate.n);
     // Small (or never analysed: reltuples is -1) tables are counted, but never past the limit,
     // so a freshly bulk-loaded table cannot turn a scrape into a full scan.
-    const [bounded] = (await this.dataSource.query(
+    const [bounded] = await this.dataSource.query<{ n: number }[]>(
       `SELECT count(*)::int AS n FROM (SELECT 1 FROM bars LIMIT $1) AS capped`,
       [EXACT_COUNT_BELOW],
-    )) as { n: number }[];
+    );
     return bounded.n;
   }
 
   private async isHypertable(): Promise<boolean> {
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<unknown[]>(
       `SELECT 1 FROM pg_extension WHERE extname = 'timescaledb'`,
-    )) as unknown[];
+    );
     if (rows.length === 0) return false;
-    const hyper = (await this.dataSource.query(
+    const hyper = await this.dataSource.query<unknown[]>(
       `SELECT 1 FROM timescaledb_information.hypertables WHERE hypertable_name = 'bars'`,
-    )) as unknown[];
+    );
     return hyper.length > 0;
   }
 }

@@ -1,7 +1,7 @@
 import type { BaseTimeframe, ProviderBar } from '../backfill/providers/market-data-provider';
 
 /**
- * Validation on write (API.md "Validation"): every stored bar gets a quality score in 0..1 and
+ * Validation on write: every stored bar gets a quality score in 0..1 and
  * the flags that explain it; `validated` means score >= 0.85.
  *
  * Score = 1 - the sum of the penalties of the flags raised, floored at 0. The weights are chosen

@@ -1,5 +1,4 @@
 import { BeforeApplicationShutdown, Injectable } from '@nestjs/common';
-import type { ThrottlerStorage } from '@nestjs/throttler';
 
 interface Window {
   hits: number;
@@ -16,17 +15,16 @@ export interface WindowState {
 const SWEEP_INTERVAL_MS = 60_000;
 
 /**
- * In-process fixed-window counters implementing @nestjs/throttler's `ThrottlerStorage` contract,
- * so a shared store (e.g. a Redis ThrottlerStorage) can replace it without touching callers.
+ * In-process fixed-window counters, one per (policy, client).
  *
- * Why not throttler's own `ThrottlerStorageService`: it keeps a sliding log of one timestamp per
+ * Why not @nestjs/throttler's `ThrottlerStorageService`: it keeps a sliding log of one timestamp per
  * hit and filters that array on every request, O(limit) per request (6000 entries for a busy
  * key); a fixed window is one Map lookup and an increment, O(1), and needs no per-hit timers.
  * The cost of a fixed window is that a client may spend up to twice the limit around a window
  * boundary, which is acceptable for a fairness limit (the nginx edge limit smooths bursts).
  */
 @Injectable()
-export class FixedWindowStorage implements ThrottlerStorage, BeforeApplicationShutdown {
+export class FixedWindowStorage implements BeforeApplicationShutdown {
   private readonly windows = new Map<string, Window>();
   private sweeper: NodeJS.Timeout | undefined;
 
@@ -48,28 +46,6 @@ export class FixedWindowStorage implements ThrottlerStorage, BeforeApplicationSh
     if (!window || window.resetAt <= now)
       return { hits: 0, resetSeconds: Math.ceil(windowMs / 1000) };
     return { hits: window.hits, resetSeconds: secondsUntil(window.resetAt, now) };
-  }
-
-  async increment(
-    key: string,
-    ttl: number,
-    limit: number,
-    _blockDuration: number,
-    throttlerName: string,
-  ): Promise<{
-    totalHits: number;
-    timeToExpire: number;
-    isBlocked: boolean;
-    timeToBlockExpire: number;
-  }> {
-    const state = this.hit(`${throttlerName}:${key}`, ttl);
-    const isBlocked = state.hits > limit;
-    return {
-      totalHits: state.hits,
-      timeToExpire: state.resetSeconds,
-      isBlocked,
-      timeToBlockExpire: isBlocked ? state.resetSeconds : 0,
-    };
   }
 
   /** Drops closed windows, so memory tracks the clients of the last minute only. */

@@ -19,7 +19,7 @@ export class UnmatchedRouteLimiter implements OnModuleInit {
 
   onModuleInit(): void {
     // The CLI has no HTTP server.
-    const fastify = this.adapterHost.httpAdapter?.getInstance?.() as FastifyInstance | undefined;
+    const fastify = this.adapterHost.httpAdapter?.getInstance?.<FastifyInstance>();
     if (!fastify || typeof fastify.addHook !== 'function') return;
     // Added before Nest installs its not-found handler, so that handler inherits the hook.
     fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {

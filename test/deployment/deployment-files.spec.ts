@@ -23,12 +23,15 @@ const read = (file: string): string => fs.readFileSync(path.join(ROOT, file), 'u
 /** Every variable AppConfig reads, found by handing it an environment that records reads. */
 function variablesReadByConfig(): string[] {
   const seen = new Set<string>();
-  const env = new Proxy({} as Record<string, string | undefined>, {
-    get(_target, key) {
-      if (typeof key === 'string') seen.add(key);
-      return undefined;
+  const env = new Proxy(
+    {},
+    {
+      get(_target, key) {
+        if (typeof key === 'string') seen.add(key);
+        return undefined;
+      },
     },
-  });
+  );
   AppConfig.fromEnv(env);
   return [...seen].filter((name) => !name.startsWith('npm_') && name !== 'NODE_ENV');
 }

@@ -1,5 +1,7 @@
 import { DataSource } from 'typeorm';
 
+import { VALIDATED_THRESHOLD } from '../../src/quality/bar-quality.rules';
+
 export interface TestBar {
   ts: number;
   open: number;
@@ -28,7 +30,7 @@ export async function insertBars(
     await dataSource.query(
       `INSERT INTO bars (symbol, timeframe, ts, open, high, low, close, volume, vwap, trades,
                          source, quality_score, flags, validated)
-       SELECT $1, $2, to_timestamp(t / 1000.0), o, h, l, c, v, w, n, 'test', q, f, q >= 0.85
+       SELECT $1, $2, to_timestamp(t / 1000.0), o, h, l, c, v, w, n, 'test', q, f, q >= ${VALIDATED_THRESHOLD}
          FROM unnest($3::bigint[], $4::float8[], $5::float8[], $6::float8[], $7::float8[],
                      $8::float8[], $9::float8[], $10::bigint[], $11::real[], $12::text[])
               AS u(t, o, h, l, c, v, w, n, q, fj),

@@ -14,7 +14,10 @@ import { TimeParamConstraint } from '../../common/time-param.constraint';
 import { SYMBOL_PATTERN, SYMBOL_RULE } from '../../symbols/symbol-format';
 import { BASE_TIMEFRAMES } from '../providers/market-data-provider';
 
-/** Body of `POST /api/v1/admin/backfill`; every field is optional (API.md defaults). */
+/**
+ * Body of `POST /api/v1/admin/backfill`; every field is optional: every active symbol, its
+ * configured timeframes, each series from its last stored bar up to now.
+ */
 export class BackfillRequestDto {
   @ApiPropertyOptional({
     type: [String],

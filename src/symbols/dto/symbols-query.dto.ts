@@ -18,7 +18,9 @@ export class SymbolsQueryDto {
 
   @ApiPropertyOptional({ type: Boolean, default: true, description: 'false lists inactive ones.' })
   @IsOptional()
-  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @Transform(({ value }: { value: unknown }) =>
+    value === 'true' ? true : value === 'false' ? false : value,
+  )
   @IsIn([true, false], { message: 'must be true or false' })
   active?: boolean;
 }

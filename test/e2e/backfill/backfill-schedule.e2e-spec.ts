@@ -1,9 +1,7 @@
 import request from 'supertest';
 
-import {
-  BackfillScheduler,
-  SCHEDULER_LOCK_KEY,
-} from '../../../src/backfill/backfill-scheduler.service';
+import { BackfillScheduler } from '../../../src/backfill/backfill-scheduler.service';
+import { ADVISORY_LOCKS } from '../../../src/database/advisory-locks';
 import { createApiKey } from '../../factories/api-keys';
 import { insertSymbols } from '../../factories/symbols';
 import { FakePolygon, startFakePolygon } from '../../fake-polygon/fake-polygon.server';
@@ -95,7 +93,7 @@ describe('scheduled backfill', () => {
       `SELECT pg_terminate_backend(pid) AS ok FROM pg_locks
         WHERE locktype = 'advisory' AND objsubid = 1 AND granted
           AND ((classid::bigint << 32) | objid::bigint) = $1`,
-      [SCHEDULER_LOCK_KEY],
+      [ADVISORY_LOCKS.scheduler],
     );
     expect(terminated).toEqual([{ ok: true }]);
     const result = await tick;

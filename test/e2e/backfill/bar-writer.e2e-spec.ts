@@ -1,5 +1,6 @@
 import { BarWriter } from '../../../src/backfill/bar-writer';
 import type { ProviderBar } from '../../../src/backfill/providers/market-data-provider';
+import { VALIDATED_THRESHOLD } from '../../../src/quality/bar-quality.rules';
 import { startTestApp, TestApp } from '../../support/test-app';
 
 const DAY = 86_400_000;
@@ -92,7 +93,7 @@ describe('bar writer', () => {
       [new Date(broken.ts)],
     );
     expect(row.validated).toBe(false);
-    expect(row.quality_score).toBeLessThan(0.85);
+    expect(row.quality_score).toBeLessThan(VALIDATED_THRESHOLD);
     expect(row.flags).toContain('high_below_open_close');
   });
 

@@ -41,7 +41,7 @@ describe('pages read in two halves', () => {
     const prepared = jest.spyOn(pool, 'prepared');
     try {
       const res = await request(app.url).get(`/api/v1/historical/HALF?${query}`).expect(200);
-      const statements = prepared.mock.calls.map(([sql]) => sql as string);
+      const statements = prepared.mock.calls.map(([sql]) => sql);
       return {
         res,
         statements,

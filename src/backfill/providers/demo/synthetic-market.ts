@@ -116,7 +116,7 @@ export class SyntheticMarket {
     for (let i = 1; i <= count; i += 1) walk[i] = walk[i - 1] + random.gaussian() * sigma;
     const decimals = priceDecimals(assetClass, Math.exp(logClose));
     const volumeDecimals = assetClass === 'stocks' ? 0 : 6;
-    const bars: ProviderBar[] = new Array(count);
+    const bars = new Array<ProviderBar>(count);
     for (let i = 0; i < count; i += 1) {
       const ts = start + i * MINUTE_MS;
       const at = (k: number) =>

@@ -176,7 +176,7 @@ export class PolygonHttpClient {
     signal?: AbortSignal,
   ): Promise<PolygonPage<T>> {
     try {
-      return (await this.breaker.fire(url, check as ShapeCheck<unknown>, signal)) as PolygonPage<T>;
+      return (await this.breaker.fire(url, check, signal)) as PolygonPage<T>;
     } catch (error) {
       if ((error as { code?: string }).code === 'EOPENBREAKER') {
         throw new UpstreamError(

@@ -85,7 +85,7 @@ describe('httpSeriesFromSamples', () => {
   async function exposedSamples(
     reg: Pick<Registry, 'getSingleMetric'> = registry,
   ): Promise<Sample[]> {
-    return (await reg.getSingleMetric('http_request_duration_seconds')!.get()).values as Sample[];
+    return (await reg.getSingleMetric('http_request_duration_seconds')!.get()).values;
   }
 
   it('reads back from the exposed histogram exactly what the live series hold', async () => {

@@ -52,14 +52,16 @@ export class MetricsService {
       this.refreshDataGauges(),
     ]);
     const samples = async (name: string): Promise<Sample[]> =>
-      ((await processes.getSingleMetric(name)?.get())?.values ?? []) as Sample[];
+      (await processes.getSingleMetric(name)?.get())?.values ?? [];
     const total = async (name: string): Promise<number> =>
       (await samples(name)).reduce((sum, s) => sum + s.value, 0);
     const pool = async (name: string): Promise<PoolSummaryDto> => {
-      const byState = Object.fromEntries(
-        (await samples(name)).map((s) => [s.labels.state, s.value]),
-      );
-      return { total: byState.total ?? 0, idle: byState.idle ?? 0, waiting: byState.waiting ?? 0 };
+      const byState = new Map((await samples(name)).map((s) => [s.labels.state, s.value]));
+      return {
+        total: byState.get('total') ?? 0,
+        idle: byState.get('idle') ?? 0,
+        waiting: byState.get('waiting') ?? 0,
+      };
     };
     const [
       http,

@@ -73,7 +73,9 @@ export async function startDeployment(
     },
     async close() {
       await nginx.stop();
-      await Promise.all(apis.map((api) => (api.proc.exitCode === null ? api.terminate() : null)));
+      await Promise.all(
+        apis.filter((api) => api.proc.exitCode === null).map((api) => api.terminate()),
+      );
       await client.end();
       await dropTestDatabase(databaseUrl);
       fs.rmSync(staticRoot, { recursive: true, force: true });

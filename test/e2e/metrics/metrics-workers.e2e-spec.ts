@@ -36,6 +36,13 @@ describe('metrics with several workers (API_WORKERS=2)', () => {
       API_WORKERS: '2',
     });
     try {
+      // spawnServer returns at the first worker's "listening" line; wait for the second's.
+      const deadline = Date.now() + 30_000;
+      while ((server.output().match(/listening on http/g) ?? []).length < 2) {
+        if (Date.now() > deadline)
+          throw new Error(`one worker never listened:\n${server.output()}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
       for (let i = 0; i < REQUESTS; i++) {
         const res = await get(server.url, `${ROUTE}?exchange=XNYS&start=2024-01-02&end=2024-01-05`);
         expect(res.status).toBe(200);

@@ -15,6 +15,8 @@ export interface NginxVariables {
   NGINX_RESOLVER: string;
   NGINX_STATIC_ROOT: string;
   NGINX_TEMP_DIR: string;
+  NGINX_EDGE_RATE: string;
+  NGINX_EDGE_BURST: string;
 }
 
 /**
@@ -61,6 +63,9 @@ export function writeNginxConfig(options: {
     NGINX_RESOLVER: '127.0.0.1',
     NGINX_STATIC_ROOT: options.staticRoot,
     NGINX_TEMP_DIR: tempDir,
+    // compose's values, which the system tests check
+    NGINX_EDGE_RATE: '50',
+    NGINX_EDGE_BURST: '100',
   });
   const file = path.join(options.prefix, 'nginx.conf');
   fs.writeFileSync(file, config);

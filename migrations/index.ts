@@ -1,6 +1,7 @@
 import { InitialSchema1732000000000 } from './1732000000000-initial-schema';
 import { TimescaleHypertable1732000000001 } from './1732000000001-timescale-hypertable';
-import { TimescaleColumnstore1732000000002 } from './1732000000002-timescale-columnstore';
+import { BackfillRejectedBars1732000000019 } from './1732000000019-backfill-rejected-bars';
+import { TimescaleColumnstore1732000000020 } from './1732000000020-timescale-columnstore';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the same list works from
@@ -10,5 +11,6 @@ import { TimescaleColumnstore1732000000002 } from './1732000000002-timescale-col
 export const ALL_MIGRATIONS = [
   InitialSchema1732000000000,
   TimescaleHypertable1732000000001,
-  TimescaleColumnstore1732000000002,
+  BackfillRejectedBars1732000000019,
+  TimescaleColumnstore1732000000020,
 ];

@@ -4,11 +4,11 @@ import { Logger } from '@nestjs/common';
 
 import { AppConfig } from './config/app-config';
 import { DatabaseConnector } from './database/database-connector';
+import { shutdownDeadlineMs } from './health/shutdown';
 import { relayMetricsGathering } from './metrics/cluster-metrics';
 
 /** A worker that dies sooner than this after starting is not restarted (a crash loop). */
 const MIN_WORKER_LIFETIME_MS = 5_000;
-const SHUTDOWN_DEADLINE_MS = 10_000;
 
 /**
  * With API_WORKERS > 1 the primary process prepares the database once (starts the embedded
@@ -42,7 +42,8 @@ export async function runClusterPrimary(config: AppConfig): Promise<void> {
   const stop = async (exitCode: number): Promise<void> => {
     if (stopping) return;
     stopping = true;
-    setTimeout(() => process.exit(1), SHUTDOWN_DEADLINE_MS).unref();
+    // Each worker drains on its own clock; allow a little beyond a worker's own deadline.
+    setTimeout(() => process.exit(1), shutdownDeadlineMs(config) + 1_000).unref();
     const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => !!w);
     await Promise.all(
       workers.map(

@@ -7,9 +7,8 @@ import { Logger } from '@nestjs/common';
 import { runClusterPrimary } from './cluster-primary';
 import { loadAppConfigOrExit } from './config/load-config';
 import { createApp } from './create-app';
-
-/** Longest a graceful shutdown may take before the process exits anyway. */
-const SHUTDOWN_DEADLINE_MS = 10_000;
+import { DrainState } from './health/drain-state';
+import { shutdownDeadlineMs } from './health/shutdown';
 
 async function bootstrap(): Promise<void> {
   const config = loadAppConfigOrExit();
@@ -18,26 +17,34 @@ async function bootstrap(): Promise<void> {
   const logger = new Logger('Bootstrap');
 
   let shuttingDown = false;
-  const shutdown = (signal: NodeJS.Signals): void => {
+  const shutdown = async (signal: NodeJS.Signals): Promise<void> => {
     if (shuttingDown) return;
     shuttingDown = true;
-    logger.log(`${signal} received: finishing in-flight requests, then stopping`);
+    const deadline = shutdownDeadlineMs(config);
     setTimeout(() => {
-      logger.error(`shutdown took longer than ${SHUTDOWN_DEADLINE_MS} ms; exiting anyway`);
+      logger.error(`shutdown took longer than ${deadline} ms; exiting anyway`);
       process.exit(1);
-    }, SHUTDOWN_DEADLINE_MS).unref();
-    // app.close(): stop background work, drain HTTP, then close the database (and stop an
-    // embedded server this process started).
-    app.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error(`error during shutdown: ${String(error)}`);
-        process.exit(1);
-      },
-    );
+    }, deadline).unref();
+    // SIGTERM (an orchestrator): /ready fails first while requests are still served, so load
+    // balancers polling it stop sending traffic before the listener closes. SIGINT (a person at
+    // a terminal) skips that wait.
+    app.get(DrainState).begin();
+    const drainMs = signal === 'SIGTERM' ? config.api.shutdownDrainMs : 0;
+    logger.log(`${signal} received: draining for ${drainMs} ms, then stopping`);
+    await new Promise((resolve) => setTimeout(resolve, drainMs));
+    try {
+      // app.close(): stop background work (a running backfill records `interrupted`), close the
+      // listener and wait for in-flight requests, then close the database (and stop an embedded
+      // server this process started).
+      await app.close();
+      process.exit(0);
+    } catch (error) {
+      logger.error(`error during shutdown: ${String(error)}`);
+      process.exit(1);
+    }
   };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', (signal) => void shutdown(signal));
+  process.once('SIGINT', (signal) => void shutdown(signal));
 
   await app.listen({ port: config.api.port, host: config.api.host });
   const address = app.getHttpServer().address();

@@ -4,6 +4,7 @@ import type { FastifyReply } from 'fastify';
 
 import { ForbiddenError, UnauthorizedError } from '../common/domain-error';
 import type { ApiScope, WarehouseRequest } from '../common/request-context';
+import { isApiPath } from '../rate-limit/api-path';
 import { RateLimiter } from '../rate-limit/rate-limiter.service';
 import { ApiKeysService, AuthenticationFailure } from './api-keys.service';
 import { AuditService } from './audit.service';
@@ -59,7 +60,7 @@ export class ApiKeyGuard implements CanActivate {
   async admit(request: WarehouseRequest, reply: FastifyReply, required: ApiScope[]): Promise<void> {
     const path = (request.url ?? '/').split('?')[0];
     if (PROBE_PATHS.has(path)) return;
-    const limited = path === '/api' || path.startsWith('/api/');
+    const limited = isApiPath(path);
 
     const header = request.headers['x-api-key'];
     const presented = Array.isArray(header) ? header[0] : header;

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 
 import { ConflictError, InvalidInputError, NotFoundError } from '../common/domain-error';
 import type { ApiScope, AuthenticatedKey, WarehouseRequest } from '../common/request-context';
+import { instantOf } from '../common/time-params';
+import { isUuid } from '../common/uuid';
 import {
   digestsEqual,
   generateApiKey,
@@ -94,7 +96,7 @@ export class ApiKeysService {
     return this.create({
       name: body.name,
       scopes: body.scopes,
-      expiresAt: body.expiresAt ? futureInstant(body.expiresAt) : null,
+      expiresAt: body.expiresAt ? futureInstant(body.expiresAt, new Date()) : null,
       actorKeyId: request.apiKey?.id ?? null,
       request,
     });
@@ -115,7 +117,7 @@ export class ApiKeysService {
           ? undefined
           : body.expiresAt === null
             ? null
-            : futureInstant(body.expiresAt),
+            : futureInstant(body.expiresAt, new Date()),
     };
     if (Object.values(changes).every((value) => value === undefined)) {
       throw new InvalidInputError([
@@ -225,7 +227,7 @@ export class ApiKeysService {
   }
 
   private async existing(id: string): Promise<ApiKeyRow> {
-    const row = UUID.test(id) ? await this.repository.findKeyById(id) : undefined;
+    const row = isUuid(id) ? await this.repository.findKeyById(id) : undefined;
     if (!row) throw new NotFoundError(`There is no API key with id ${id}.`);
     return row;
   }
@@ -249,19 +251,16 @@ export class ApiKeysService {
   }
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SCOPE_ORDER: ApiScope[] = ['read', 'admin'];
 
 function normaliseScopes(scopes: ApiScope[]): ApiScope[] {
   return SCOPE_ORDER.filter((scope) => scopes.includes(scope));
 }
 
-function futureInstant(value: string): Date {
-  const at = new Date(value);
-  if (Number.isNaN(at.getTime()))
-    throw InvalidInputError.field('expiresAt', 'must be an ISO-8601 date-time');
-  if (at.getTime() <= Date.now())
-    throw InvalidInputError.field('expiresAt', 'must be in the future');
+/** An expiry as given (a date means the start of that UTC day); 400 unless in the future. */
+export function futureInstant(value: string, now: Date, field = 'expiresAt'): Date {
+  const at = instantOf(value, field);
+  if (at.getTime() <= now.getTime()) throw InvalidInputError.field(field, 'must be in the future');
   return at;
 }
 

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 
 import { InvalidInputError } from '../common/domain-error';
 import type { WarehouseRequest } from '../common/request-context';
+import { instantOf } from '../common/time-params';
 import { AuditFilter, AuditRepository, AuditRow } from './audit.repository';
 
 export type AuditAction =
@@ -55,7 +56,6 @@ const SECRET_NAMES = new Set([
 ]);
 const MAX_USER_AGENT = 512;
 const DEFAULT_PAGE_SIZE = 50;
-const DAY_MS = 86_400_000;
 
 /** Writes and reads the append-only audit trail. */
 @Injectable()
@@ -82,8 +82,8 @@ export class AuditService {
     query: { limit?: number; cursor?: string; action?: string; since?: string; until?: string },
     apiKeyId?: string,
   ): Promise<{ entries: AuditEntry[]; nextCursor: string | null }> {
-    const since = query.since ? parseInstant(query.since, 'start') : undefined;
-    const until = query.until ? parseInstant(query.until, 'end') : undefined;
+    const since = query.since ? instantOf(query.since, 'since') : undefined;
+    const until = query.until ? instantOf(query.until, 'until', 'end') : undefined;
     if (since && until && since > until) {
       throw InvalidInputError.field('since', 'must not be after until');
     }
@@ -115,15 +115,6 @@ export function stripSecrets(value: unknown): unknown {
     result[name] = stripSecrets(inner);
   }
   return result;
-}
-
-/** A date alone is a UTC day: as a start its first instant, as an end its last. */
-function parseInstant(value: string, edge: 'start' | 'end'): Date {
-  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
-    const day = new Date(`${value}T00:00:00.000Z`);
-    return edge === 'start' ? day : new Date(day.getTime() + DAY_MS - 1);
-  }
-  return new Date(value);
 }
 
 function toEntry(row: AuditRow): AuditEntry {

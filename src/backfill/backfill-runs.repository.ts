@@ -48,6 +48,7 @@ export interface RunRow {
   to_date: string | null;
   bars_fetched: string;
   bars_written: string;
+  bars_rejected: string;
   series_total: number;
   series_done: number;
   error: string | null;
@@ -64,6 +65,7 @@ export interface RunSeriesRow {
   to_ts: Date | null;
   bars_fetched: string;
   bars_written: string;
+  bars_rejected: string;
   pages: number;
   error: string | null;
   started_at: Date | null;
@@ -71,7 +73,7 @@ export interface RunSeriesRow {
 }
 
 const RUN_COLUMNS = `id, trigger, status, symbols, timeframes, from_date::text AS from_date,
-  to_date::text AS to_date, bars_fetched, bars_written, series_total, series_done, error,
+  to_date::text AS to_date, bars_fetched, bars_written, bars_rejected, series_total, series_done, error,
   created_at, started_at, finished_at`;
 
 /** All SQL about backfill runs and their per-series progress. */
@@ -143,6 +145,25 @@ export class BackfillRunsRepository {
         `UPDATE backfill_run_series SET status = 'running', started_at = now()
           WHERE run_id = $1 AND symbol = $2 AND timeframe = $3`,
         [runId, symbol, timeframe],
+      ),
+    );
+  }
+
+  /** Adds bars dropped for impossible values to the series' and the run's counts. */
+  async addRejected(
+    runId: string,
+    symbol: string,
+    timeframe: string,
+    rejected: number,
+  ): Promise<void> {
+    await timed('BackfillRunsRepository.addRejected', () =>
+      this.dataSource.query(
+        `WITH s AS (
+           UPDATE backfill_run_series SET bars_rejected = bars_rejected + $4
+            WHERE run_id = $1 AND symbol = $2 AND timeframe = $3
+         )
+         UPDATE backfill_runs SET bars_rejected = bars_rejected + $4 WHERE id = $1`,
+        [runId, symbol, timeframe, rejected],
       ),
     );
   }
@@ -267,7 +288,7 @@ export class BackfillRunsRepository {
   async findRunSeries(id: string): Promise<RunSeriesRow[]> {
     return timed('BackfillRunsRepository.findRunSeries', () =>
       this.dataSource.query(
-        `SELECT symbol, timeframe, status, from_ts, to_ts, bars_fetched, bars_written, pages,
+        `SELECT symbol, timeframe, status, from_ts, to_ts, bars_fetched, bars_written, bars_rejected, pages,
                 error, started_at, finished_at
            FROM backfill_run_series WHERE run_id = $1 ORDER BY symbol, timeframe`,
         [id],

@@ -8,6 +8,7 @@ const outcome = (status: SeriesOutcome['status']): SeriesOutcome => ({
   status,
   fetched: 0,
   written: 0,
+  rejected: 0,
   gaps: 0,
   error: null,
 });

@@ -1,7 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 
 import { InvalidInputError, NotFoundError } from '../common/domain-error';
-import { exclusiveEnd, parseTimeParam } from '../common/time-params';
+import { exclusiveEnd, parseTimeParam, TIME_PARAM_RULE } from '../common/time-params';
+import { isUuid } from '../common/uuid';
 import { GapsService } from '../quality/gaps.service';
 import type { BackfillRequest, PlannedSeries } from './backfill-planner';
 import { BackfillRunner, StartOptions } from './backfill-runner.service';
@@ -24,6 +25,8 @@ export interface RunView {
   to: string | null;
   barsFetched: number;
   barsWritten: number;
+  /** Bars dropped for impossible values (negative volume, a non-finite price). */
+  barsRejected: number;
   progress: { seriesDone: number; seriesTotal: number; percent: number };
   error: string | null;
   createdAt: string;
@@ -39,6 +42,7 @@ export interface RunSeriesView {
   to: string | null;
   barsFetched: number;
   barsWritten: number;
+  barsRejected: number;
   pages: number;
   error: string | null;
   startedAt: string | null;
@@ -124,7 +128,7 @@ export class BackfillRunsService {
   }
 
   async get(id: string): Promise<RunView & { series: RunSeriesView[] }> {
-    const run = /^[0-9a-f-]{36}$/i.test(id) ? await this.runs.findRun(id) : null;
+    const run = isUuid(id) ? await this.runs.findRun(id) : null;
     if (!run) throw new NotFoundError(`No backfill run with id ${id}.`);
     const series = await this.runs.findRunSeries(id);
     return { ...toRunView(run), series: series.map(toSeriesView) };
@@ -135,18 +139,8 @@ export function parseBackfillInput(input: BackfillInput): BackfillRequest {
   const errors: { field: string; message: string }[] = [];
   const from = input.from !== undefined ? parseTimeParam(input.from) : undefined;
   const to = input.to !== undefined ? parseTimeParam(input.to) : undefined;
-  if (input.from !== undefined && !from) {
-    errors.push({
-      field: 'from',
-      message: 'must be a real date (YYYY-MM-DD) or an ISO-8601 instant',
-    });
-  }
-  if (input.to !== undefined && !to) {
-    errors.push({
-      field: 'to',
-      message: 'must be a real date (YYYY-MM-DD) or an ISO-8601 instant',
-    });
-  }
+  if (input.from !== undefined && !from) errors.push({ field: 'from', message: TIME_PARAM_RULE });
+  if (input.to !== undefined && !to) errors.push({ field: 'to', message: TIME_PARAM_RULE });
   if (from && to && from.ms >= exclusiveEnd(to)) {
     errors.push({ field: 'from', message: 'must not be after to' });
   }
@@ -172,6 +166,7 @@ function toRunView(row: RunRow): RunView {
     to: row.to_date,
     barsFetched: Number(row.bars_fetched),
     barsWritten: Number(row.bars_written),
+    barsRejected: Number(row.bars_rejected),
     progress: {
       seriesDone: row.series_done,
       seriesTotal: total,
@@ -193,6 +188,7 @@ function toSeriesView(row: RunSeriesRow): RunSeriesView {
     to: row.to_ts?.toISOString() ?? null,
     barsFetched: Number(row.bars_fetched),
     barsWritten: Number(row.bars_written),
+    barsRejected: Number(row.bars_rejected),
     pages: row.pages,
     error: row.error,
     startedAt: row.started_at?.toISOString() ?? null,

@@ -16,6 +16,8 @@ export interface SeriesOutcome {
   status: 'succeeded' | 'failed' | 'interrupted';
   fetched: number;
   written: number;
+  /** Bars the provider dropped for impossible values. */
+  rejected: number;
   gaps: number;
   error: string | null;
 }
@@ -61,8 +63,23 @@ export class SeriesWorker {
       status: 'succeeded',
       fetched: 0,
       written: 0,
+      rejected: 0,
       gaps: 0,
       error: null,
+    };
+    let unrecordedRejected = 0;
+    const onRejected = (reasons: string[]): void => {
+      outcome.rejected += reasons.length;
+      unrecordedRejected += reasons.length;
+      this.logger.warn(
+        `backfill ${runId} ${symbol} ${timeframe}: dropped ${reasons.length} bar(s) with impossible values, e.g. ${reasons[0]}`,
+      );
+    };
+    const recordRejected = async (): Promise<void> => {
+      if (unrecordedRejected === 0) return;
+      const count = unrecordedRejected;
+      unrecordedRejected = 0;
+      await this.runs.addRejected(runId, symbol, timeframe, count);
     };
     await this.runs.markSeriesRunning(runId, symbol, timeframe);
     try {
@@ -74,6 +91,7 @@ export class SeriesWorker {
         to: planned.to,
         assetClass: planned.assetClass,
         signal: options.signal,
+        onRejected,
       });
       const pages = stream[Symbol.asyncIterator]();
       let pending = pages.next();
@@ -92,11 +110,13 @@ export class SeriesWorker {
           outcome.fetched += page.value.length;
           outcome.written += written;
           await this.runs.addPageProgress(runId, symbol, timeframe, page.value.length, written);
+          await recordRejected();
         }
       } finally {
         // Stop the provider's pagination when this series ends early (write error, abort).
         void pages.return?.(undefined).catch(() => undefined);
       }
+      await recordRejected();
       options.signal.throwIfAborted();
       if (outcome.fetched > 0) {
         const now = this.clock.now();

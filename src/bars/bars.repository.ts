@@ -275,10 +275,12 @@ export class BarsRepository {
     };
     try {
       await client.query('BEGIN READ ONLY');
-      if (params.length) {
-        const sets = params.map((_, i) => `set_config('mdw_query.p${i + 1}', $${i + 1}, true)`);
-        await client.query(`SELECT ${sets.join(', ')}`, params);
-      }
+      // The COPY moves as fast as the client reads, so it is exempt from the statement timeout
+      // (set with the parameters: no extra round trip).
+      const sets = [`set_config('statement_timeout', '0', true)`].concat(
+        params.map((_, i) => `set_config('mdw_query.p${i + 1}', $${i + 1}, true)`),
+      );
+      await client.query(`SELECT ${sets.join(', ')}`, params);
       const stream = client.query(copyTo(sql));
       let ended = false;
       stream.on('end', () => {

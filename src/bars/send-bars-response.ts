@@ -9,6 +9,11 @@ export function sendBarsResponse(
   reply: FastifyReply,
   response: BarsResponse,
 ): FastifyReply {
+  if (reply.sent) {
+    // Answered already (the request deadline passed): close the page's COPY, send nothing.
+    if (response.kind !== 'json') response.stream.destroy();
+    return reply;
+  }
   if (response.kind === 'json') return sendJsonWithEtag(request, reply, response);
   if (response.kind === 'json-stream') {
     reply.header('etag', response.etag).header('cache-control', response.cacheControl);

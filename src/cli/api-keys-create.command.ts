@@ -1,6 +1,6 @@
 import { Command, CommandRunner, Option } from 'nest-commander';
 
-import { ApiKeysService } from '../api-keys/api-keys.service';
+import { ApiKeysService, futureInstant } from '../api-keys/api-keys.service';
 import { CreateApiKeyDto } from '../api-keys/dto/create-api-key.dto';
 import { validateInput } from '../api-keys/validate-input';
 import { CliError, printJson, printLine } from './cli-output';
@@ -39,9 +39,11 @@ export class ApiKeysCreateCommand extends CommandRunner {
         2,
       );
     }
-    const expiresAt = value.expiresAt ? new Date(value.expiresAt) : null;
-    if (expiresAt && expiresAt.getTime() <= Date.now()) {
-      throw new CliError('--expires-at: must be in the future', 2);
+    let expiresAt: Date | null = null;
+    try {
+      if (value.expiresAt) expiresAt = futureInstant(value.expiresAt, new Date(), '--expires-at');
+    } catch (error) {
+      throw new CliError((error as Error).message, 2);
     }
     const created = await this.keys.create({ name: value.name, scopes: value.scopes, expiresAt });
     if (options.json) {

@@ -56,9 +56,23 @@ export class ForbiddenError extends DomainError {
   }
 }
 
+/** Seconds a client or load balancer is asked to wait before retrying a 503. */
+export const RETRY_AFTER_SECONDS = 5;
+
 export class ServiceUnavailableError extends DomainError {
-  constructor(message: string, extensions?: Record<string, unknown>) {
-    super('service-unavailable', 503, message, undefined, undefined, extensions);
+  constructor(
+    message: string,
+    extensions?: Record<string, unknown>,
+    retryAfterSeconds = RETRY_AFTER_SECONDS,
+  ) {
+    super(
+      'service-unavailable',
+      503,
+      message,
+      undefined,
+      { 'Retry-After': String(retryAfterSeconds) },
+      extensions,
+    );
   }
 }
 

@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 import { DomainError, FieldError } from './domain-error';
+import { asInfrastructureError } from './infrastructure-errors';
 import { problem, PROBLEM_CONTENT_TYPE, ProblemDetails } from './problem-details';
 
 /** Fastify's own client errors, answered with a fixed message (never the raw internal text). */
@@ -56,17 +57,25 @@ export function replyWithProblem(
   request: FastifyRequest,
   reply: FastifyReply,
 ): void {
-  const body = toProblem(exception, request);
-  if (body.status >= 500) {
+  // A database that is down or too slow is the client's 503/504, not a server bug.
+  const infrastructure = asInfrastructureError(exception);
+  const error = infrastructure ?? exception;
+  const body = toProblem(error, request);
+  if (infrastructure) {
+    logger.warn(
+      { err: exception, requestId: body.requestId },
+      `${request.method} ${request.routeOptions?.url ?? 'unknown route'} answered ${body.status}: ${infrastructure.message}`,
+    );
+  } else if (body.status >= 500) {
     logger.error(
       { err: exception, requestId: body.requestId },
       `unhandled error on ${request.method} ${request.routeOptions?.url ?? 'unknown route'}`,
     );
   }
-  if (exception instanceof DomainError && exception.headers) {
-    for (const [name, value] of Object.entries(exception.headers)) reply.header(name, value);
+  if (reply.sent || reply.raw.headersSent) return;
+  if (error instanceof DomainError && error.headers) {
+    for (const [name, value] of Object.entries(error.headers)) reply.header(name, value);
   }
-  if (reply.sent) return;
   reply.status(body.status).header('content-type', PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
 }
 
@@ -75,8 +84,11 @@ export function toProblem(exception: unknown, request: FastifyRequest): ProblemD
   const requestId = String(request.id ?? '');
   if (exception instanceof DomainError) {
     const status = exception.status;
-    // A 503 is a deliberate, safe message (not ready); other 5xx never echo internals.
-    const detail = status >= 500 && status !== 503 ? serverErrorDetail(status) : exception.message;
+    // 503/504 carry deliberate, safe messages (not ready, deadline); other 5xx never echo internals.
+    const detail =
+      status >= 500 && status !== 503 && status !== 504
+        ? serverErrorDetail(status)
+        : exception.message;
     const body = problem(status, exception.code, detail, instance, requestId, exception.errors);
     return exception.extensions ? { ...exception.extensions, ...body } : body;
   }

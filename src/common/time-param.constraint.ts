@@ -1,6 +1,6 @@
 import { ValidatorConstraint, ValidatorConstraintInterface } from 'class-validator';
 
-import { isTimeParam } from './time-params';
+import { isTimeParam, TIME_PARAM_RULE } from './time-params';
 
 @ValidatorConstraint({ name: 'timeParam' })
 export class TimeParamConstraint implements ValidatorConstraintInterface {
@@ -9,6 +9,6 @@ export class TimeParamConstraint implements ValidatorConstraintInterface {
   }
 
   defaultMessage(): string {
-    return 'must be a real date (YYYY-MM-DD) or an ISO-8601 instant (2024-01-02T14:30:00Z)';
+    return TIME_PARAM_RULE;
   }
 }

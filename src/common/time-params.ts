@@ -1,7 +1,12 @@
+import { InvalidInputError } from './domain-error';
+
 /**
- * Parsing of the `start` / `end` query parameters: a calendar date (`2024-01-02`, a UTC day) or
- * a full ISO-8601 instant. Impossible dates (`2023-02-29`, `2024-13-45`) are rejected instead of
- * being rolled over the way `Date.parse` does.
+ * The one parser of every time the API accepts (query parameters such as `start`, `end`,
+ * `since`, `until`, body fields such as `from`, `to`, `expiresAt`): a calendar date
+ * (`2024-01-02`, a UTC day) or an ISO-8601 instant with its zone (`Z` or `±hh:mm`). An instant
+ * without a zone is rejected rather than read in the server's time zone, and impossible dates
+ * (`2023-02-29`, `2024-13-45`) or other ISO-8601 forms (`2024-W01-1`) are rejected instead of
+ * being rolled over or guessed the way `Date.parse` does.
  */
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const INSTANT =
@@ -40,6 +45,20 @@ export function exclusiveEnd(parsed: ParsedTime): number {
 
 export function isTimeParam(value: unknown): boolean {
   return typeof value === 'string' && parseTimeParam(value) !== undefined;
+}
+
+/** What a time field accepts, as every 400 about one says it. */
+export const TIME_PARAM_RULE =
+  'must be a real date (YYYY-MM-DD) or an ISO-8601 instant with a zone (2024-01-02T14:30:00Z)';
+
+/**
+ * A validated time as an instant: a date as the start of its UTC day, or (edge `end`, inclusive)
+ * as the last millisecond of it. Throws a 400 naming the field when the value does not parse.
+ */
+export function instantOf(value: string, field: string, edge: 'start' | 'end' = 'start'): Date {
+  const parsed = parseTimeParam(value);
+  if (!parsed) throw InvalidInputError.field(field, TIME_PARAM_RULE);
+  return new Date(edge === 'end' ? exclusiveEnd(parsed) - 1 : parsed.ms);
 }
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];

@@ -33,6 +33,11 @@ export class AppConfig {
     readonly readPoolSize: number;
     readonly runMigrations: boolean;
     readonly slowQueryMs: number;
+    /**
+     * Server-side bound of one statement (PostgreSQL `statement_timeout`), 0 = none. A slow or
+     * stuck database then cancels the work of a request that already answered at its deadline.
+     */
+    readonly statementTimeoutMs: number;
   };
   readonly polygon!: {
     /** Unset: the demo (synthetic) data source is used. Never log this. */
@@ -54,6 +59,13 @@ export class AppConfig {
     readonly bodyLimitBytes: number;
     /** Number of reverse-proxy hops whose X-Forwarded-For entry is trusted (0 = none). */
     readonly trustProxyHops: number;
+    /** Longest a request may take before it is answered 504 (database slow) or 503 (down). */
+    readonly requestTimeoutMs: number;
+    /**
+     * On SIGTERM, how long /ready answers 503 while requests are still served (so load balancers
+     * stop sending new ones) before the listener closes and in-flight requests finish.
+     */
+    readonly shutdownDrainMs: number;
   };
   readonly logLevel!: LogLevel;
   readonly backfill!: {
@@ -93,6 +105,11 @@ export class AppConfig {
         readPoolSize: integer(env, 'DATABASE_READ_POOL_SIZE', { default: 10, min: 1, max: 200 }),
         runMigrations: boolean(env, 'DATABASE_MIGRATE_ON_START', true),
         slowQueryMs: integer(env, 'SLOW_QUERY_MS', { default: 500, min: 1, max: 600_000 }),
+        statementTimeoutMs: integer(env, 'DATABASE_STATEMENT_TIMEOUT_MS', {
+          default: 10_000,
+          min: 0,
+          max: 3_600_000,
+        }),
       },
       polygon: {
         apiKey: optionalString(env, 'POLYGON_API_KEY'),
@@ -117,6 +134,16 @@ export class AppConfig {
           max: 104_857_600,
         }),
         trustProxyHops: integer(env, 'TRUST_PROXY', { default: 0, min: 0, max: 10 }),
+        requestTimeoutMs: integer(env, 'REQUEST_TIMEOUT_MS', {
+          default: 10_000,
+          min: 100,
+          max: 600_000,
+        }),
+        shutdownDrainMs: integer(env, 'SHUTDOWN_DRAIN_MS', {
+          default: 5_000,
+          min: 0,
+          max: 120_000,
+        }),
       },
       logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
       backfill: {

@@ -5,7 +5,17 @@ import { AppConfig } from '../config/app-config';
 import { ADVISORY_LOCKS, withAdvisoryLock } from './advisory-locks';
 import { acquireRawConnection } from './raw-pg-client';
 
-export function buildDataSource(url: string, config: AppConfig): DataSource {
+/**
+ * The TypeORM DataSource (a `pg` pool). Its sessions run with DATABASE_STATEMENT_TIMEOUT_MS as
+ * `statement_timeout`, so a statement nobody waits for any more (its request answered at the
+ * deadline) is cancelled by PostgreSQL; `forMigrations` leaves it out, since a migration may
+ * rightly run for minutes.
+ */
+export function buildDataSource(
+  url: string,
+  config: AppConfig,
+  options: { forMigrations?: boolean } = {},
+): DataSource {
   return new DataSource({
     type: 'postgres',
     url,
@@ -24,8 +34,15 @@ export function buildDataSource(url: string, config: AppConfig): DataSource {
       connectionTimeoutMillis: 5_000,
       idleTimeoutMillis: 30_000,
       keepAlive: true,
+      ...(options.forMigrations ? {} : statementTimeout(config)),
     },
   });
+}
+
+/** `pg` connection settings for DATABASE_STATEMENT_TIMEOUT_MS (0: none). */
+export function statementTimeout(config: AppConfig): { statement_timeout?: number } {
+  const ms = config.database.statementTimeoutMs;
+  return ms > 0 ? { statement_timeout: ms } : {};
 }
 
 /** Applies pending migrations, one process at a time (an advisory lock on one connection). */

@@ -23,20 +23,33 @@ export class DatabaseConnector {
   async connect(options: { migrate: boolean }): Promise<DataSource> {
     const url = await this.resolveUrl();
     this.url = url;
+    if (options.migrate) await this.migrate(url);
     const dataSource = buildDataSource(url, this.config);
     await dataSource.initialize();
     this.dataSource = dataSource;
-    if (options.migrate) {
-      const applied = await runMigrationsLocked(dataSource);
-      if (applied.length > 0) this.logger.log(`applied migrations: ${applied.join(', ')}`);
-    }
     return dataSource;
+  }
+
+  /** Migrations run on a short-lived pool of their own, without the statement timeout. */
+  private async migrate(url: string): Promise<void> {
+    const migrator = buildDataSource(url, this.config, { forMigrations: true });
+    await migrator.initialize();
+    try {
+      const applied = await runMigrationsLocked(migrator);
+      if (applied.length > 0) this.logger.log(`applied migrations: ${applied.join(', ')}`);
+    } finally {
+      await migrator.destroy();
+    }
   }
 
   /** The bar-read pool on the same database (opened after `connect`; connects lazily). */
   openReadPool(): ReadPool {
     if (!this.url) throw new Error('openReadPool() called before connect()');
-    this.readPool ??= new ReadPool(this.url, this.config.database.readPoolSize);
+    this.readPool ??= new ReadPool(
+      this.url,
+      this.config.database.readPoolSize,
+      this.config.database.statementTimeoutMs,
+    );
     return this.readPool;
   }
 

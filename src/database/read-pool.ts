@@ -38,8 +38,11 @@ export class ReadPool {
   constructor(
     url: string,
     private readonly size: number,
+    /** PostgreSQL `statement_timeout` of these sessions (0: none); COPY exports lift it. */
+    statementTimeoutMs = 0,
   ) {
     this.pool = new Pool({
+      ...(statementTimeoutMs > 0 ? { statement_timeout: statementTimeoutMs } : {}),
       connectionString: url,
       max: size,
       options: READ_SESSION_OPTIONS,

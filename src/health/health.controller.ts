@@ -3,6 +3,7 @@ import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/s
 import { HealthCheckService, HealthIndicatorResult } from '@nestjs/terminus';
 
 import { ServiceUnavailableError } from '../common/domain-error';
+import { DrainState } from './drain-state';
 import { ReadinessIndicator } from './readiness.indicator';
 
 @ApiTags('health')
@@ -11,6 +12,7 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly readiness: ReadinessIndicator,
+    private readonly drain: DrainState,
   ) {}
 
   @Get('health')
@@ -24,6 +26,11 @@ export class HealthController {
   @ApiOkResponse({ description: 'Ready: the database answers and migrations are applied.' })
   @ApiServiceUnavailableResponse({ description: 'Not ready; problem+json with the failing check.' })
   async readinessProbe(): Promise<{ status: 'ready'; checks: HealthIndicatorResult }> {
+    if (this.drain.draining) {
+      throw new ServiceUnavailableError('Not ready: the server is shutting down.', {
+        checks: { shutdown: { status: 'down', message: 'draining before exit' } },
+      });
+    }
     try {
       const result = await this.health.check([
         () => this.readiness.database(),

@@ -2,6 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
+import { isApiPath } from './api-path';
 import { RateLimiter } from './rate-limiter.service';
 
 /**
@@ -23,7 +24,7 @@ export class UnmatchedRouteLimiter implements OnModuleInit {
     if (!fastify || typeof fastify.addHook !== 'function') return;
     // Added before Nest installs its not-found handler, so that handler inherits the hook.
     fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-      if (!request.is404 || !(request.url === '/api' || request.url.startsWith('/api/'))) return;
+      if (!request.is404 || !isApiPath(request.url)) return;
       const decision = this.limiter.consume(this.limiter.anonymous, request.ip);
       this.limiter.applyHeaders(reply, decision);
       if (!decision.allowed) throw this.limiter.rejection(decision);

@@ -196,7 +196,7 @@ describe('nginx.conf.template', () => {
   });
 
   it("leaves /metrics to the API's METRICS_ALLOW: no second list to disagree with it", () => {
-    const metrics = /location = \/metrics \{([\s\S]*?)\n    \}/.exec(conf)?.[1] ?? '';
+    const metrics = /location = \/metrics \{([\s\S]*?)\n {4}\}/.exec(conf)?.[1] ?? '';
     expect(metrics).toContain('proxy_pass http://api;');
     expect(metrics).not.toMatch(/\b(allow|deny)\b/);
   });

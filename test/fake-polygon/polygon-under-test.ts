@@ -51,11 +51,11 @@ export function polygonAgainst(
   return { provider: new PolygonProvider(client, pageLimit ?? 50_000), client, logs };
 }
 
-/** Drains getBars, keeping the pages that were yielded before any error. */
-export async function collectPages(
-  iterable: AsyncIterable<ProviderBar[]>,
-): Promise<{ pages: ProviderBar[][]; error: unknown }> {
-  const pages: ProviderBar[][] = [];
+/** Drains getBars (or the client's pages), keeping the pages yielded before any error. */
+export async function collectPages<T = ProviderBar[]>(
+  iterable: AsyncIterable<T>,
+): Promise<{ pages: T[]; error: unknown }> {
+  const pages: T[] = [];
   try {
     for await (const page of iterable) pages.push(page);
     return { pages, error: null };

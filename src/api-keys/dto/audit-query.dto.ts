@@ -1,6 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsISO8601, IsOptional, Matches, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Matches, Max, Min, Validate } from 'class-validator';
+
+import { TimeParamConstraint } from '../../common/time-param.constraint';
 
 /** Keyset pagination, newest first: pass the previous page's `nextCursor` as `cursor`. */
 export class AuditPageQueryDto {
@@ -26,13 +28,21 @@ export class AuditQueryDto extends AuditPageQueryDto {
   })
   action?: string;
 
-  @ApiPropertyOptional({ description: 'entries at or after this instant (ISO-8601 or date)' })
+  @ApiPropertyOptional({
+    description: 'entries at or after this instant (ISO-8601 with its zone) or UTC day',
+    example: '2024-01-02T00:00:00Z',
+  })
   @IsOptional()
-  @IsISO8601({ strict: true }, { message: 'since must be an ISO-8601 date or date-time' })
+  @IsString()
+  @Validate(TimeParamConstraint)
   since?: string;
 
-  @ApiPropertyOptional({ description: 'entries at or before this instant (ISO-8601 or date)' })
+  @ApiPropertyOptional({
+    description: 'entries at or before this instant, or up to the end of this UTC day',
+    example: '2024-01-31',
+  })
   @IsOptional()
-  @IsISO8601({ strict: true }, { message: 'until must be an ISO-8601 date or date-time' })
+  @IsString()
+  @Validate(TimeParamConstraint)
   until?: string;
 }

@@ -5,14 +5,15 @@ import {
   ArrayUnique,
   IsArray,
   IsIn,
-  IsISO8601,
   IsOptional,
   IsString,
   MaxLength,
   MinLength,
+  Validate,
 } from 'class-validator';
 
 import type { ApiScope } from '../../common/request-context';
+import { TimeParamConstraint } from '../../common/time-param.constraint';
 
 export const API_SCOPES: ApiScope[] = ['read', 'admin'];
 
@@ -38,9 +39,11 @@ export class CreateApiKeyDto {
 
   @ApiPropertyOptional({
     example: '2027-01-01T00:00:00.000Z',
-    description: 'ISO-8601 instant in the future; omitted = never expires',
+    description:
+      'ISO-8601 instant with its zone, or a date (the start of that UTC day), in the future; omitted = never expires',
   })
   @IsOptional()
-  @IsISO8601({ strict: true }, { message: 'expiresAt must be an ISO-8601 date-time' })
+  @IsString()
+  @Validate(TimeParamConstraint)
   expiresAt?: string;
 }

@@ -6,15 +6,16 @@ import {
   IsArray,
   IsBoolean,
   IsIn,
-  IsISO8601,
   IsOptional,
   IsString,
   MaxLength,
   MinLength,
+  Validate,
   ValidateIf,
 } from 'class-validator';
 
 import type { ApiScope } from '../../common/request-context';
+import { TimeParamConstraint } from '../../common/time-param.constraint';
 import { API_SCOPES } from './create-api-key.dto';
 
 /** Every field optional; at least one must be given. `expiresAt: null` removes the expiry. */
@@ -43,9 +44,11 @@ export class UpdateApiKeyDto {
   @ApiPropertyOptional({
     nullable: true,
     type: String,
-    description: 'ISO-8601 instant, or null for no expiry',
+    description: 'ISO-8601 instant with its zone or a date, in the future; null for no expiry',
+    example: '2027-01-01T00:00:00Z',
   })
   @ValidateIf((_o, value) => value !== null && value !== undefined)
-  @IsISO8601({ strict: true }, { message: 'expiresAt must be an ISO-8601 date-time or null' })
+  @IsString()
+  @Validate(TimeParamConstraint)
   expiresAt?: string | null;
 }

@@ -24,6 +24,11 @@ export class RunResponse {
   to!: string | null;
   @ApiProperty() barsFetched!: number;
   @ApiProperty() barsWritten!: number;
+  @ApiProperty({
+    description:
+      'bars dropped because their values are impossible (negative volume, a non-finite price); the rest of their page is stored',
+  })
+  barsRejected!: number;
   @ApiProperty({ type: RunProgressResponse }) progress!: RunProgressResponse;
   @ApiProperty({ nullable: true, type: String }) error!: string | null;
   @ApiProperty() createdAt!: string;
@@ -40,6 +45,11 @@ export class RunSeriesResponse {
   @ApiProperty({ nullable: true, type: String }) to!: string | null;
   @ApiProperty() barsFetched!: number;
   @ApiProperty() barsWritten!: number;
+  @ApiProperty({
+    description:
+      'bars dropped because their values are impossible (negative volume, a non-finite price); the rest of their page is stored',
+  })
+  barsRejected!: number;
   @ApiProperty() pages!: number;
   @ApiPropertyOptional({ nullable: true, type: String, description: 'why the series failed' })
   error!: string | null;

@@ -30,6 +30,11 @@ export interface BarsRequest {
   assetClass: AssetClass;
   /** Aborts in-flight upstream calls (shutdown, lost scheduler lock). */
   signal?: AbortSignal;
+  /**
+   * Told about bars dropped because their values are impossible (negative volume, a non-finite
+   * price), one reason each; the rest of their page is still yielded.
+   */
+  onRejected?: (reasons: string[]) => void;
 }
 
 export interface ProviderSplit {

@@ -2,6 +2,7 @@ import type { TransformFnParams } from 'class-transformer';
 import { IANAZone } from 'luxon';
 
 import type { FieldError } from '../../common/domain-error';
+import { parseTimeParam } from '../../common/time-params';
 
 export const ASSET_CLASSES = ['stocks', 'crypto', 'forex', 'indices'] as const;
 export type AssetClass = (typeof ASSET_CLASSES)[number];
@@ -32,15 +33,9 @@ export function checkTimeframes(timeframes: string[]): FieldError[] {
 
 export function checkDate(field: string, value: string | null | undefined): FieldError[] {
   if (value === undefined || value === null) return [];
-  const parsed = new Date(`${value}T00:00:00Z`);
-  if (
-    !ISO_DATE.test(value) ||
-    Number.isNaN(parsed.getTime()) ||
-    parsed.toISOString().slice(0, 10) !== value
-  ) {
-    return [{ field, message: 'must be a date like 2020-01-01' }];
-  }
-  if (parsed.getTime() > Date.now()) return [{ field, message: 'must not be in the future' }];
+  const parsed = parseTimeParam(value);
+  if (!parsed?.isDate) return [{ field, message: 'must be a real date like 2020-01-01' }];
+  if (parsed.ms > Date.now()) return [{ field, message: 'must not be in the future' }];
   return [];
 }
 

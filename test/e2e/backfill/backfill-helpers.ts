@@ -27,6 +27,7 @@ export interface RunBody {
   status: string;
   barsFetched: number;
   barsWritten: number;
+  barsRejected: number;
   error: string | null;
   progress: { seriesDone: number; seriesTotal: number };
   series: {
@@ -35,6 +36,7 @@ export interface RunBody {
     status: string;
     barsFetched: number;
     barsWritten: number;
+    barsRejected: number;
     pages: number;
     error: string | null;
   }[];

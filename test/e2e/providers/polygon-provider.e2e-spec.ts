@@ -155,7 +155,7 @@ describe('Polygon provider against the fake Polygon server', () => {
       const start = `${other.url}/v2/aggs/ticker/AAPL/range/1/minute/2024-01-02/2024-01-02?adjusted=false&sort=asc&limit=500`;
       const { pages, error } = await collectPages(client.pages(start, checkAggregates));
       expect(error).toBeNull();
-      expect(pages.flat()).toHaveLength(390);
+      expect(pages.flatMap((page) => page.items)).toHaveLength(390);
       expect(other.requests).toHaveLength(1);
       expect(fake.requests).toHaveLength(3);
       expect(fake.requests.every((r) => r.query.cursor !== undefined)).toBe(true);

@@ -195,12 +195,12 @@ export class PolygonHttpClient {
     firstUrl: string,
     check: ShapeCheck<T>,
     signal?: AbortSignal,
-  ): AsyncGenerator<T[]> {
+  ): AsyncGenerator<PolygonPage<T>> {
     let url: string | null = firstUrl;
     let previous: string | null = null;
     while (url) {
       const page: PolygonPage<T> = await this.getPage(url, check, signal);
-      yield page.items;
+      yield page;
       previous = url;
       url = page.nextUrl ? this.followable(page.nextUrl) : null;
       if (url !== null && url === previous) {

@@ -11,6 +11,7 @@ describe('Polygon response shape checks', () => {
         { ts: bar.t, open: 1, high: 2.5, low: 0.5, close: 2, volume: 10, vwap: 1.5, trades: 3 },
       ],
       nextUrl: 'https://x/y?cursor=1',
+      rejected: [],
     });
   });
 
@@ -18,6 +19,7 @@ describe('Polygon response shape checks', () => {
     expect(checkAggregates({ status: 'OK', resultsCount: 0 })).toEqual({
       items: [],
       nextUrl: null,
+      rejected: [],
     });
     const delayed = checkAggregates({
       status: 'DELAYED',
@@ -33,11 +35,36 @@ describe('Polygon response shape checks', () => {
     ['a bar without open', { status: 'OK', results: [{ ...bar, o: undefined }] }],
     ['a string price', { status: 'OK', results: [{ ...bar, c: '2' }] }],
     ['a fractional timestamp', { status: 'OK', results: [{ ...bar, t: 1.5 }] }],
-    ['negative volume', { status: 'OK', results: [{ ...bar, v: -1 }] }],
     ['descending bars', { status: 'OK', results: [bar, { ...bar, t: bar.t - 60_000 }] }],
     ['a numeric next_url', { status: 'OK', results: [bar], next_url: 5 }],
   ])('rejects the whole page for %s', (_name, body) => {
     expect(typeof checkAggregates(body)).toBe('string');
+  });
+
+  it('drops bars with impossible values one by one and keeps the rest of the page', () => {
+    // 1e999 is how an overflowing price arrives in JSON: JSON.parse reads it as Infinity.
+    const body = JSON.parse(
+      JSON.stringify({
+        status: 'OK',
+        results: [
+          bar,
+          { ...bar, t: bar.t + 60_000, v: -5 },
+          { ...bar, t: bar.t + 120_000, h: 0 },
+          { ...bar, t: bar.t + 180_000 },
+          { ...bar, t: bar.t + 240_000, vw: 0 },
+        ],
+      })
+        .replace('"h":0', '"h":1e999')
+        .replace('"vw":0', '"vw":-1e999'),
+    ) as unknown;
+    const page = checkAggregates(body);
+    if (typeof page === 'string') throw new Error(page);
+    expect(page.items.map((b) => b.ts)).toEqual([bar.t, bar.t + 180_000]);
+    expect(page.rejected).toEqual([
+      `results[1] (t=${bar.t + 60_000}) has a negative volume (-5)`,
+      `results[2] (t=${bar.t + 120_000}) has a non-finite price`,
+      `results[4] (t=${bar.t + 240_000}) has a non-finite vwap`,
+    ]);
   });
 
   it('maps splits and rejects a split without a ratio', () => {
@@ -49,6 +76,7 @@ describe('Polygon response shape checks', () => {
     ).toEqual({
       items: [{ executionDate: '2020-08-31', splitFrom: 1, splitTo: 4 }],
       nextUrl: null,
+      rejected: [],
     });
     expect(typeof checkSplits({ status: 'OK', results: [{ execution_date: '2020-08-31' }] })).toBe(
       'string',
@@ -83,6 +111,7 @@ describe('Polygon response shape checks', () => {
         },
       ],
       nextUrl: null,
+      rejected: [],
     });
     expect(
       typeof checkDividends({

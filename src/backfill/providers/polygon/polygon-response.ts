@@ -1,12 +1,17 @@
 import { ProviderBar, ProviderDividend, ProviderSplit } from '../market-data-provider';
 
 /**
- * Shape checks for Polygon response bodies. A page is accepted whole or not at all: one bad
- * element rejects the page, so a truncated or garbled body is retried instead of half-stored.
+ * Shape checks for Polygon response bodies. A page whose structure is wrong (an element that is
+ * not an object, a missing field, times out of order) is rejected whole, so a garbled body is
+ * retried instead of half-stored. A well-formed bar whose values are impossible (negative volume,
+ * a price that overflowed to Infinity) is dropped on its own and reported in `rejected`: asking
+ * again would bring the same bar back, and its neighbours are good.
  */
 export interface PolygonPage<T> {
   items: T[];
   nextUrl: string | null;
+  /** Why each dropped element was dropped (`results[i] …`). */
+  rejected: string[];
 }
 
 export type ShapeCheck<T> = (body: unknown) => PolygonPage<T> | string;
@@ -15,6 +20,11 @@ const OK_STATUSES = new Set(['OK', 'DELAYED']);
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A JSON number, finite or not (1e999 parses as Infinity). */
+function number(value: unknown): value is number {
+  return typeof value === 'number' && !Number.isNaN(value);
 }
 
 function finite(value: unknown): value is number {
@@ -44,20 +54,25 @@ export const checkAggregates: ShapeCheck<ProviderBar> = (body) => {
     return 'resultsCount is not a number';
   }
   const bars: ProviderBar[] = [];
+  const rejected: string[] = [];
   let previous = -Infinity;
   for (let i = 0; i < page.results.length; i += 1) {
     const r = page.results[i];
     if (!isObject(r)) return `results[${i}] is not an object`;
     const { t, o, h, l, c, v, vw, n } = r;
     if (!finite(t) || !Number.isInteger(t)) return `results[${i}].t is not an epoch-ms integer`;
-    if (!finite(o) || !finite(h) || !finite(l) || !finite(c)) {
-      return `results[${i}] lacks a numeric o/h/l/c`;
+    if (!number(o) || !number(h) || !number(l) || !number(c) || !number(v)) {
+      return `results[${i}] lacks a numeric o/h/l/c/v`;
     }
-    if (!finite(v) || v < 0) return `results[${i}].v is not a non-negative number`;
-    if (vw !== undefined && vw !== null && !finite(vw)) return `results[${i}].vw is not a number`;
+    if (vw !== undefined && vw !== null && !number(vw)) return `results[${i}].vw is not a number`;
     if (n !== undefined && n !== null && !finite(n)) return `results[${i}].n is not a number`;
     if (t <= previous) return `results[${i}].t is not ascending`;
     previous = t;
+    const impossible = impossibleValue(o, h, l, c, v, vw);
+    if (impossible) {
+      rejected.push(`results[${i}] (t=${t}) ${impossible}`);
+      continue;
+    }
     bars.push({
       ts: t,
       open: o,
@@ -69,8 +84,26 @@ export const checkAggregates: ShapeCheck<ProviderBar> = (body) => {
       trades: finite(n) ? n : null,
     });
   }
-  return { items: bars, nextUrl: page.nextUrl };
+  return { items: bars, nextUrl: page.nextUrl, rejected };
 };
+
+/** Why a bar's values cannot be real (and the bar is dropped), or null. */
+function impossibleValue(
+  o: number,
+  h: number,
+  l: number,
+  c: number,
+  v: number,
+  vw: unknown,
+): string | null {
+  if (!Number.isFinite(o) || !Number.isFinite(h) || !Number.isFinite(l) || !Number.isFinite(c)) {
+    return 'has a non-finite price';
+  }
+  if (typeof vw === 'number' && !Number.isFinite(vw)) return 'has a non-finite vwap';
+  if (!Number.isFinite(v)) return 'has a non-finite volume';
+  if (v < 0) return `has a negative volume (${v})`;
+  return null;
+}
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -99,7 +132,7 @@ export const checkSplits: ShapeCheck<ProviderSplit> = (body) => {
       splitTo: r.split_to,
     });
   }
-  return { items: splits, nextUrl: page.nextUrl };
+  return { items: splits, nextUrl: page.nextUrl, rejected: [] };
 };
 
 /** `/v3/reference/dividends`: `{ status, results: [{ ex_dividend_date, cash_amount, … }] }`. */
@@ -136,5 +169,5 @@ export const checkDividends: ShapeCheck<ProviderDividend> = (body) => {
       frequency: finite(r.frequency) ? r.frequency : null,
     });
   }
-  return { items: dividends, nextUrl: page.nextUrl };
+  return { items: dividends, nextUrl: page.nextUrl, rejected: [] };
 };

@@ -46,7 +46,9 @@ export class PolygonProvider implements MarketDataProvider {
       `/${from}/${to}`;
     const url = this.client.url(path, { adjusted: 'false', sort: 'asc', limit: this.pageLimit });
     let last = -Infinity;
-    for await (const bars of this.client.pages(url, checkAggregates, request.signal)) {
+    for await (const page of this.client.pages(url, checkAggregates, request.signal)) {
+      if (page.rejected.length > 0) request.onRejected?.(page.rejected);
+      const bars = page.items;
       if (bars.length === 0) continue;
       if (bars[0].ts <= last) {
         throw new UpstreamError(
@@ -63,15 +65,18 @@ export class PolygonProvider implements MarketDataProvider {
   async getSplits(symbol: string, signal?: AbortSignal): Promise<ProviderSplit[]> {
     const url = this.client.url('/v3/reference/splits', { ticker: symbol, limit: 1000 });
     const splits: ProviderSplit[] = [];
-    for await (const page of this.client.pages(url, checkSplits, signal)) splits.push(...page);
+    for await (const page of this.client.pages(url, checkSplits, signal)) {
+      splits.push(...page.items);
+    }
     return splits.sort((a, b) => a.executionDate.localeCompare(b.executionDate));
   }
 
   async getDividends(symbol: string, signal?: AbortSignal): Promise<ProviderDividend[]> {
     const url = this.client.url('/v3/reference/dividends', { ticker: symbol, limit: 1000 });
     const dividends: ProviderDividend[] = [];
-    for await (const page of this.client.pages(url, checkDividends, signal))
-      dividends.push(...page);
+    for await (const page of this.client.pages(url, checkDividends, signal)) {
+      dividends.push(...page.items);
+    }
     return dividends.sort((a, b) => a.exDividendDate.localeCompare(b.exDividendDate));
   }
 }

@@ -7,8 +7,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * (segment by series, newest first) carry over unchanged. On an older TimescaleDB the compression
  * API stays as it is, and on plain PostgreSQL nothing happens.
  */
-export class TimescaleColumnstore1732000000002 implements MigrationInterface {
-  name = 'TimescaleColumnstore1732000000002';
+export class TimescaleColumnstore1732000000020 implements MigrationInterface {
+  name = 'TimescaleColumnstore1732000000020';
 
   async up(q: QueryRunner): Promise<void> {
     if (!(await hasColumnstoreApi(q))) return;

@@ -45,7 +45,9 @@ export async function createApp(
     genReqId: requestIdFor,
     requestIdHeader: false,
     routerOptions: { maxParamLength: 256 },
-    return503OnClosing: true,
+    // A request that reaches an already-accepted connection while the server closes is served,
+    // not refused: SIGTERM's drain window (main.ts) already told load balancers to go elsewhere.
+    return503OnClosing: false,
     // Requests Fastify's router refuses before any hook runs (a malformed percent-encoding, an
     // over-long path parameter) get the same headers and problem+json as every other error.
     frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {

@@ -6,9 +6,9 @@ import { insertBars, makeBars } from '../factories/bars';
 import { insertSymbols } from '../factories/symbols';
 import { FakePolygon, startFakePolygon } from '../fake-polygon/fake-polygon.server';
 import { fakePolygonEnv } from '../fake-polygon/fake-polygon-env';
+import { insertKey, withClient } from '../support/pg-client';
 import { spawnServer } from '../support/spawn-process';
 import { createTestDatabase, dropTestDatabase } from '../support/test-database';
-import { insertKey, withClient } from './support/database';
 import { constantRate, get, Outcome } from './support/load-client';
 
 const DRAIN_MS = 2_000;

@@ -1,8 +1,7 @@
 /**
- * System tests: the whole product driven from outside, as a user or an operator would (a real
- * browser on the dashboard, real nginx in front of the API). Slower than e2e, so a separate
- * run: `npm run test:system`. Shares e2e's global setup (build dist/ and the dashboard, one
- * throwaway PostgreSQL).
+ * System tests (`npm run test:system`): the real build with the Debian packages it runs with in
+ * production (nginx; Chromium for the dashboard), on the same throwaway PostgreSQL as the e2e
+ * tier. `.ci/run` installs the packages when they are missing.
  */
 const path = require('node:path');
 
@@ -12,9 +11,9 @@ module.exports = {
   rootDir: root,
   testEnvironment: 'node',
   testMatch: ['<rootDir>/test/system/**/*.system-spec.ts'],
+  testTimeout: 120_000,
   transform: { '^.+\\.(t|j)s$': ['@swc/jest'] },
   transformIgnorePatterns: ['^(?!.*/node_modules/content-disposition/).*/node_modules/'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
-  testTimeout: 120_000,
 };

@@ -2,9 +2,9 @@ import * as net from 'node:net';
 
 import { Client } from 'pg';
 
+import { insertKey, withClient } from '../support/pg-client';
 import { SpawnedServer, spawnServer } from '../support/spawn-process';
 import { createTestDatabase, dropTestDatabase } from '../support/test-database';
-import { insertKey, withClient } from './support/database';
 
 const ADMIN_PATH = '/api/v1/admin/api-keys';
 

@@ -4,9 +4,9 @@ import type { DataSource } from 'typeorm';
 import { insertSymbols } from '../factories/symbols';
 import { FakePolygon, startFakePolygon } from '../fake-polygon/fake-polygon.server';
 import { fakePolygonEnv } from '../fake-polygon/fake-polygon-env';
+import { withClient } from '../support/pg-client';
 import { runNodeKillable } from '../support/process-control';
 import { createTestDatabase, dropTestDatabase } from '../support/test-database';
-import { withClient } from './support/database';
 
 const FROM = '2024-01-02';
 const TO = '2024-02-09';

@@ -7,8 +7,8 @@ import type { DataSource } from 'typeorm';
 import { EmbeddedPostgresServer } from '../../src/database/embedded-postgres.server';
 import { insertBars, makeBars } from '../factories/bars';
 import { insertSymbols } from '../factories/symbols';
+import { withClient } from '../support/pg-client';
 import { SpawnedServer, spawnServer } from '../support/spawn-process';
-import { withClient } from './support/database';
 import { get } from './support/load-client';
 
 /**

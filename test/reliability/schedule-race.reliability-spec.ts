@@ -1,5 +1,5 @@
 import { BackfillScheduler } from '../../src/backfill/backfill-scheduler.service';
-import { ADVISORY_LOCKS } from '../../src/database/advisory-locks';
+import { terminateSchedulerLockHolder } from '../e2e/backfill/backfill-helpers';
 import { insertSymbols } from '../factories/symbols';
 import { FakePolygon, startFakePolygon } from '../fake-polygon/fake-polygon.server';
 import { fakePolygonEnv } from '../fake-polygon/fake-polygon-env';
@@ -75,13 +75,7 @@ describe('three processes and one schedule', () => {
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
     const killedAt = Date.now();
-    const terminated = await a.dataSource.query(
-      `SELECT pg_terminate_backend(pid) AS ok FROM pg_locks
-        WHERE locktype = 'advisory' AND objsubid = 1 AND granted
-          AND ((classid::bigint << 32) | objid::bigint) = $1`,
-      [ADVISORY_LOCKS.scheduler],
-    );
-    expect(terminated).toEqual([{ ok: true }]);
+    expect(await terminateSchedulerLockHolder(a.dataSource)).toBe(true);
     expect(await tick).toMatchObject({ ran: true, status: 'interrupted' });
     expect(Date.now() - killedAt).toBeLessThan(10_000);
     const frozen = await count();

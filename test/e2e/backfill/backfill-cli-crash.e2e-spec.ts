@@ -1,9 +1,9 @@
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 
 import { insertSymbols } from '../../factories/symbols';
 import { FakePolygon, startFakePolygon } from '../../fake-polygon/fake-polygon.server';
 import { fakePolygonEnv } from '../../fake-polygon/fake-polygon-env';
+import { withClient } from '../../support/pg-client';
 import { KillableRun, runNodeKillable } from '../../support/process-control';
 import { createTestDatabase, dropTestDatabase } from '../../support/test-database';
 
@@ -16,16 +16,6 @@ function runCli(
   killWhen?: () => Promise<boolean>,
 ): Promise<KillableRun> {
   return runNodeKillable('dist/cli.js', args, env, killWhen);
-}
-
-async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
 }
 
 async function prepare(url: string, env: Record<string, string>): Promise<void> {

@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 
-import { generateApiKey, hashApiKey, previewOf } from '../../../src/api-keys/api-key-secret';
+import { generateApiKey, hashApiKey, previewOf } from '../../src/api-keys/api-key-secret';
 
 /** Runs `work` on a plain pg client of `url` (tests that drive a spawned server). */
 export async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {

@@ -43,7 +43,7 @@
 -- 1mo asc no limit, include=quality [version]: ["AAPL","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z"]
 -- 1mo desc limit 100 [version]: ["AAPL","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z"]
 -- 1mo desc no limit, include=quality [version]: ["AAPL","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z"]
-SELECT s.time_zone || '|' || v.n || '|' || coalesce(v.newest::text, '') AS version
+SELECT s.time_zone || '|' || v.n || '|' || coalesce(extract(epoch FROM v.newest)::text, '') AS version
     FROM symbols s
     CROSS JOIN LATERAL (
       SELECT count(*) AS n, max(b.ingested_at) AS newest FROM bars b WHERE b.symbol = s.symbol AND b.timeframe = $2::text AND b.ts >= $3::timestamptz AND b.ts < $4::timestamptz
@@ -561,7 +561,7 @@ COPY (
 -- 1w desc no limit, validatedOnly [version]: ["AAPL","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z"]
 -- 1mo asc no limit, validatedOnly [version]: ["AAPL","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z"]
 -- 1mo desc no limit, validatedOnly [version]: ["AAPL","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z"]
-SELECT s.time_zone || '|' || v.n || '|' || coalesce(v.newest::text, '') AS version
+SELECT s.time_zone || '|' || v.n || '|' || coalesce(extract(epoch FROM v.newest)::text, '') AS version
     FROM symbols s
     CROSS JOIN LATERAL (
       SELECT count(*) AS n, max(b.ingested_at) AS newest FROM bars b WHERE b.symbol = s.symbol AND b.timeframe = $2::text AND b.ts >= $3::timestamptz AND b.ts < $4::timestamptz AND b.validated
@@ -597,7 +597,7 @@ COPY (
 -- 1w desc no limit, minQuality [version]: ["AAPL","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","0.5"]
 -- 1mo asc no limit, minQuality [version]: ["AAPL","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","0.5"]
 -- 1mo desc no limit, minQuality [version]: ["AAPL","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","0.5"]
-SELECT s.time_zone || '|' || v.n || '|' || coalesce(v.newest::text, '') AS version
+SELECT s.time_zone || '|' || v.n || '|' || coalesce(extract(epoch FROM v.newest)::text, '') AS version
     FROM symbols s
     CROSS JOIN LATERAL (
       SELECT count(*) AS n, max(b.ingested_at) AS newest FROM bars b WHERE b.symbol = s.symbol AND b.timeframe = $2::text AND b.ts >= $3::timestamptz AND b.ts < $4::timestamptz AND b.quality_score >= $5::real
@@ -646,7 +646,7 @@ COPY (
 -- 4h asc no limit, cursor [version]: ["AAPL","1m","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","2024-01-05T14:30:00.000Z"]
 -- 1w asc no limit, cursor [version]: ["AAPL","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","2024-01-05T14:30:00.000Z"]
 -- 1mo asc no limit, cursor [version]: ["AAPL","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","2024-01-05T14:30:00.000Z"]
-SELECT s.time_zone || '|' || v.n || '|' || coalesce(v.newest::text, '') AS version
+SELECT s.time_zone || '|' || v.n || '|' || coalesce(extract(epoch FROM v.newest)::text, '') AS version
     FROM symbols s
     CROSS JOIN LATERAL (
       SELECT count(*) AS n, max(b.ingested_at) AS newest FROM bars b WHERE b.symbol = s.symbol AND b.timeframe = $2::text AND b.ts >= $3::timestamptz AND b.ts < $4::timestamptz AND b.ts > $5::timestamptz
@@ -676,7 +676,7 @@ COPY (
 -- 4h asc no limit, all filters + cursor [version]: ["AAPL","1m","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","0.5","2024-01-05T14:30:00.000Z"]
 -- 1w asc no limit, all filters + cursor [version]: ["AAPL","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","0.5","2024-01-05T14:30:00.000Z"]
 -- 1mo asc no limit, all filters + cursor [version]: ["AAPL","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","0.5","2024-01-05T14:30:00.000Z"]
-SELECT s.time_zone || '|' || v.n || '|' || coalesce(v.newest::text, '') AS version
+SELECT s.time_zone || '|' || v.n || '|' || coalesce(extract(epoch FROM v.newest)::text, '') AS version
     FROM symbols s
     CROSS JOIN LATERAL (
       SELECT count(*) AS n, max(b.ingested_at) AS newest FROM bars b WHERE b.symbol = s.symbol AND b.timeframe = $2::text AND b.ts >= $3::timestamptz AND b.ts < $4::timestamptz AND b.validated AND b.quality_score >= $5::real AND b.ts > $6::timestamptz
@@ -778,7 +778,7 @@ COPY (
 -- 4h desc no limit, cursor [version]: ["AAPL","1m","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","2024-01-05T14:30:00.000Z"]
 -- 1w desc no limit, cursor [version]: ["AAPL","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","2024-01-05T14:30:00.000Z"]
 -- 1mo desc no limit, cursor [version]: ["AAPL","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","2024-01-05T14:30:00.000Z"]
-SELECT s.time_zone || '|' || v.n || '|' || coalesce(v.newest::text, '') AS version
+SELECT s.time_zone || '|' || v.n || '|' || coalesce(extract(epoch FROM v.newest)::text, '') AS version
     FROM symbols s
     CROSS JOIN LATERAL (
       SELECT count(*) AS n, max(b.ingested_at) AS newest FROM bars b WHERE b.symbol = s.symbol AND b.timeframe = $2::text AND b.ts >= $3::timestamptz AND b.ts < $4::timestamptz AND b.ts < $5::timestamptz
@@ -808,7 +808,7 @@ COPY (
 -- 4h desc no limit, all filters + cursor [version]: ["AAPL","1m","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","0.5","2024-01-05T14:30:00.000Z"]
 -- 1w desc no limit, all filters + cursor [version]: ["AAPL","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","0.5","2024-01-05T14:30:00.000Z"]
 -- 1mo desc no limit, all filters + cursor [version]: ["AAPL","1d","2024-01-02T00:00:00.000Z","2024-03-01T00:00:00.000Z","0.5","2024-01-05T14:30:00.000Z"]
-SELECT s.time_zone || '|' || v.n || '|' || coalesce(v.newest::text, '') AS version
+SELECT s.time_zone || '|' || v.n || '|' || coalesce(extract(epoch FROM v.newest)::text, '') AS version
     FROM symbols s
     CROSS JOIN LATERAL (
       SELECT count(*) AS n, max(b.ingested_at) AS newest FROM bars b WHERE b.symbol = s.symbol AND b.timeframe = $2::text AND b.ts >= $3::timestamptz AND b.ts < $4::timestamptz AND b.validated AND b.quality_score >= $5::real AND b.ts < $6::timestamptz

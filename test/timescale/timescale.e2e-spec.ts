@@ -20,6 +20,9 @@ function timescaleDataSource(url: string): DataSource {
 /** Session settings the read pool pins (read-pool.ts), so both servers print values alike. */
 const READ_SESSION = `SET DateStyle = 'ISO, MDY'; SET extra_float_digits = 1`;
 
+/** A fixed ingestion time: the CSV export's version (its ETag) includes the newest one. */
+const INGESTED_AT = `timestamptz '2024-03-01T12:00:00Z'`;
+
 /**
  * The same bars on both servers: AAPL and MSFT, 1-minute bars of the US session on weekdays of
  * January and February 2024, daily bars since mid-2023. Deterministic, so results compare.
@@ -27,18 +30,18 @@ const READ_SESSION = `SET DateStyle = 'ISO, MDY'; SET extra_float_digits = 1`;
 const SEED = [
   `INSERT INTO symbols (symbol, name, asset_class, exchange, timeframes)
    VALUES ('AAPL', 'Apple', 'stocks', 'XNAS', '{1m,1d}'), ('MSFT', 'Microsoft', 'stocks', 'XNAS', '{1m,1d}')`,
-  `INSERT INTO bars (symbol, timeframe, ts, open, high, low, close, volume, vwap, trades, source, quality_score, validated)
+  `INSERT INTO bars (symbol, timeframe, ts, open, high, low, close, volume, vwap, trades, source, quality_score, validated, ingested_at)
    SELECT s.symbol, '1m', d + interval '14 hours 30 minutes' + m * interval '1 minute',
           100 + (m % 17) * 0.25, 101 + (m % 13) * 0.5, 99 - (m % 11) * 0.125, 100.5 + (m % 7) * 0.375,
           1000 + m * 3, CASE WHEN m % 50 = 0 THEN NULL ELSE 100.25 + m * 0.001 END, m % 40 + 1, 'test',
-          CASE WHEN m % 29 = 0 THEN 0.5 ELSE 1 END, m % 29 <> 0
+          CASE WHEN m % 29 = 0 THEN 0.5 ELSE 1 END, m % 29 <> 0, ${INGESTED_AT}
      FROM (VALUES ('AAPL'), ('MSFT')) AS s(symbol),
           generate_series(timestamptz '2024-01-02', timestamptz '2024-02-29', interval '1 day') AS d,
           generate_series(0, 389) AS m
     WHERE extract(isodow FROM d) < 6`,
-  `INSERT INTO bars (symbol, timeframe, ts, open, high, low, close, volume, vwap, trades, source)
+  `INSERT INTO bars (symbol, timeframe, ts, open, high, low, close, volume, vwap, trades, source, ingested_at)
    SELECT s.symbol, '1d', d + interval '5 hours', 180 + extract(doy FROM d) * 0.1, 182, 178, 181.5,
-          5e7 + extract(doy FROM d) * 1000, 180.75, 500000, 'test'
+          5e7 + extract(doy FROM d) * 1000, 180.75, 500000, 'test', ${INGESTED_AT}
      FROM (VALUES ('AAPL'), ('MSFT')) AS s(symbol),
           generate_series(timestamptz '2023-06-01', timestamptz '2024-02-29', interval '1 day') AS d
     WHERE extract(isodow FROM d) < 6`,

@@ -60,7 +60,8 @@ export function latestBarSql(symbol: string, timeframe: Timeframe): BuiltSql {
  * is unknown: how many base bars the selection covers and when the newest of them was written
  * (every insert and every change of a bar sets `ingested_at`), and the symbol's time zone (the
  * buckets of local timeframes). Any write that changes the export changes this, so it makes the
- * export's ETag without reading the export.
+ * export's ETag without reading the export. The time as epoch seconds: the same text whatever
+ * the session's TimeZone.
  */
 export function csvVersionSql(sel: BarsSelection): BuiltSql {
   const p = new Params('bind');
@@ -69,7 +70,7 @@ export function csvVersionSql(sel: BarsSelection): BuiltSql {
     symbolAt: (a) => `${a}.symbol = s.symbol`,
     multi: false,
   });
-  const sql = `SELECT s.time_zone || '|' || v.n || '|' || coalesce(v.newest::text, '') AS version
+  const sql = `SELECT s.time_zone || '|' || v.n || '|' || coalesce(extract(epoch FROM v.newest)::text, '') AS version
     FROM symbols s
     CROSS JOIN LATERAL (
       SELECT count(*) AS n, max(b.ingested_at) AS newest FROM bars b WHERE ${whereAt('b')}

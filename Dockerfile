@@ -1,7 +1,9 @@
 # syntax=docker/dockerfile:1.7
-# Multi-stage build: compile with dev dependencies, ship only the runtime ones.
+# Multi-stage: compile with the dev dependencies, ship dist/ with the production dependencies only.
+# Node 24 (LTS); CI runs the e2e and system suites on the same version (.ci/run).
+ARG NODE_IMAGE=node:24.22.3-bookworm-slim
 
-FROM node:20.19-bookworm-slim AS build
+FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -9,17 +11,30 @@ COPY tsconfig.json .swcrc ./
 COPY scripts ./scripts
 COPY src ./src
 COPY migrations ./migrations
-RUN npm run build && npm prune --omit=dev --no-audit --no-fund
+COPY dashboard ./dashboard
+RUN npm run build
 
-FROM node:20.19-bookworm-slim AS runtime
+# The embedded PostgreSQL (an optional dependency, ~60 MB of binaries) is for `npm start` on a
+# laptop; the image always runs against DATABASE_URL, so it installs without optional packages.
+FROM ${NODE_IMAGE} AS runtime-deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund && npm cache clean --force
+
+FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \
     API_HOST=0.0.0.0 \
     API_PORT=8000
 WORKDIR /app
+COPY --from=runtime-deps --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/package.json ./package.json
-COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
-# The image's non-root user; PostgreSQL is a separate service (DATABASE_URL), never embedded here.
+# The dashboard's static build, served by the API at /dashboard.
+COPY --from=build --chown=node:node /app/dashboard/dist ./dashboard/dist
+# `docker compose exec api npm run cli -- <command>` (or `node dist/cli.js <command>`): the CLI
+# runs dist/ here, as there are no sources to build.
+COPY --chown=node:node scripts/cli.js ./scripts/cli.js
+# The image's non-root user.
 USER node
 EXPOSE 8000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \

@@ -11,7 +11,9 @@ export default tseslint.config(
       '.data/**',
       '.scratch/**',
       '.dist-*/**',
-      'dashboard/**',
+      'dashboard/dist/**',
+      'dashboard/.dist-*/**',
+      'test/artifacts/**',
     ],
   },
   js.configs.recommended,
@@ -31,7 +33,7 @@ export default tseslint.config(
       '@typescript-eslint/require-await': 'off',
     },
   },
-  { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
+  { files: ['**/*.js', '**/*.mjs', '**/*.cjs'], ...tseslint.configs.disableTypeChecked },
   {
     plugins: { 'simple-import-sort': simpleImportSort },
     languageOptions: {

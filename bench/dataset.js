@@ -107,29 +107,64 @@ const WEEKDAYS = (() => {
 })();
 
 /**
- * ≥1,000 distinct (symbol, start) targets per scenario, as query strings every server accepts
- * (start/end ISO instants, end inclusive).
+ * Distinct request paths for a scenario (default 1,200), as query strings every server accepts
+ * (start/end ISO instants, end inclusive), the same in every run.
  */
 function targets(scenario, count = 1200) {
   const next = random(42 + scenario.length);
   const list = new Set();
-  while (list.size < count) {
-    const symbol = STOCKS[Math.floor(next() * STOCKS.length)];
+  const pick = (values) => values[Math.floor(next() * values.length)];
+  for (let tries = 0; list.size < count && tries < count * 50; tries++) {
+    const symbol = pick(STOCKS);
     const day = WEEKDAYS[Math.floor(next() * (WEEKDAYS.length - 60))];
+    const early = WEEKDAYS[Math.floor(next() * 60)];
     const minute = Math.floor(next() * 390);
     const start = day.set({ hour: 9, minute: 30 }).plus({ minutes: minute });
+    const midnight = (d) => d.setZone('UTC', { keepLocalTime: true }).startOf('day');
+    const base = `/api/v1/historical/${encodeURIComponent(symbol)}`;
     let query;
-    if (scenario === 'bars1') {
-      query = `timeframe=1m&start=${iso(start)}&end=${iso(start.plus({ days: 1 }))}&limit=1`;
-    } else if (scenario === 'bars1000') {
-      query = `timeframe=1m&start=${iso(start)}&end=${iso(start.plus({ days: 30 }))}&limit=1000`;
-    } else if (scenario === 'bars10000') {
-      query = `timeframe=1m&start=${iso(start)}&end=${iso(start.plus({ days: 60 }))}&limit=10000`;
-    } else {
-      const from = day.setZone('UTC', { keepLocalTime: true }).startOf('day');
-      query = `timeframe=5m&start=${iso(from)}&end=${iso(from.plus({ days: 1 }).minus({ milliseconds: 1 }))}&limit=5000`;
+    switch (scenario) {
+      case 'bars1':
+        query = `timeframe=1m&start=${iso(start)}&end=${iso(start.plus({ days: 1 }))}&limit=1`;
+        break;
+      case 'bars1000':
+        query = `timeframe=1m&start=${iso(start)}&end=${iso(start.plus({ days: 30 }))}&limit=1000`;
+        break;
+      case 'bars10000':
+        query = `timeframe=1m&start=${iso(start)}&end=${iso(start.plus({ days: 60 }))}&limit=10000`;
+        break;
+      case 'bars50000':
+        query = `timeframe=1m&start=${iso(midnight(early))}&end=2024-12-31T23:59:59.999Z&limit=50000`;
+        break;
+      case 'agg5m':
+        query = `timeframe=5m&start=${iso(midnight(day))}&end=${iso(midnight(day).plus({ days: 1 }).minus({ milliseconds: 1 }))}&limit=5000`;
+        break;
+      case 'agg5m1000':
+        query = `timeframe=5m&start=${iso(start)}&end=${iso(start.plus({ days: 20 }))}&limit=1000`;
+        break;
+      case 'agg5m1000-no-end':
+        query = `timeframe=5m&start=${iso(start)}&limit=1000`;
+        break;
+      case 'daily':
+      case 'weekly':
+        query = `timeframe=${scenario === 'daily' ? '1d' : '1w'}&start=${iso(midnight(early))}&end=${iso(midnight(early).plus({ years: 1 }))}`;
+        break;
+      case 'latest':
+        list.add(`${base}/latest?timeframe=1m`);
+        continue;
+      case 'multi50000': {
+        const symbols = [...STOCKS]
+          .sort(() => next() - 0.5)
+          .slice(0, 4)
+          .join(',');
+        query = `symbols=${encodeURIComponent(symbols)}&timeframe=1m&start=${iso(midnight(early))}&end=2024-12-31T23:59:59.999Z&limit=50000`;
+        list.add(`/api/v1/historical?${query}`);
+        continue;
+      }
+      default:
+        throw new Error(`unknown scenario ${scenario}`);
     }
-    list.add(`/api/v1/historical/${encodeURIComponent(symbol)}?${query}`);
+    list.add(`${base}?${query}`);
   }
   return [...list];
 }

@@ -1,6 +1,7 @@
 import { InitialSchema1732000000000 } from './1732000000000-initial-schema';
 import { TimescaleHypertable1732000000001 } from './1732000000001-timescale-hypertable';
 import { BackfillRejectedBars1732000000019 } from './1732000000019-backfill-rejected-bars';
+import { TimescaleColumnstore1732000000020 } from './1732000000020-timescale-columnstore';
 import { CorporateActionsMassive1732000000021 } from './1732000000021-corporate-actions-massive';
 
 /**
@@ -12,5 +13,6 @@ export const ALL_MIGRATIONS = [
   InitialSchema1732000000000,
   TimescaleHypertable1732000000001,
   BackfillRejectedBars1732000000019,
+  TimescaleColumnstore1732000000020,
   CorporateActionsMassive1732000000021,
 ];

@@ -7,6 +7,7 @@
  *
  * The new tree is built beside the old one and swapped in by rename, so a process that is
  * starting from dist/ while a build runs (a test run, a second terminal) never sees it half-built.
+ * The dashboard's bundle is built after it (scripts/build-dashboard.js, skipped when unchanged).
  */
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -35,3 +36,5 @@ try {
   fs.rmSync(next, { recursive: true, force: true });
   fs.rmSync(old, { recursive: true, force: true });
 }
+
+require('./build-dashboard');

@@ -5,6 +5,7 @@ import { Logger } from '@nestjs/common';
 import { AppConfig } from './config/app-config';
 import { DatabaseConnector } from './database/database-connector';
 import { shutdownDeadlineMs } from './health/shutdown';
+import { relayMetricsGathering } from './metrics/cluster-metrics';
 
 /** A worker that dies sooner than this after starting is not restarted (a crash loop). */
 const MIN_WORKER_LIFETIME_MS = 5_000;
@@ -13,7 +14,8 @@ const MIN_WORKER_LIFETIME_MS = 5_000;
  * With API_WORKERS > 1 the primary process prepares the database once (starts the embedded
  * server if there is one, applies migrations), then forks the HTTP workers, which share the
  * listening port. Workers attach to the same database; the scheduler's advisory lock makes sure
- * only one of them runs a scheduled backfill. On SIGTERM the primary asks every worker to drain,
+ * only one of them runs a scheduled backfill; a metrics scrape answered by any worker reports
+ * them all (the primary relays, see cluster-metrics.ts). On SIGTERM the primary asks every worker to drain,
  * waits for them, then stops the embedded database it started.
  */
 export async function runClusterPrimary(config: AppConfig): Promise<void> {
@@ -59,6 +61,7 @@ export async function runClusterPrimary(config: AppConfig): Promise<void> {
   process.once('SIGTERM', () => void stop(0));
   process.once('SIGINT', () => void stop(0));
 
+  relayMetricsGathering();
   for (let i = 0; i < config.api.workers; i++) fork();
   logger.log(`primary ${process.pid} started ${config.api.workers} workers`);
 }

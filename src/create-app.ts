@@ -15,11 +15,12 @@ import { installJsonBodyParser } from './common/json-body-parser';
 import { ProblemDetailsFilter, replyWithProblem } from './common/problem-details.filter';
 import { installRequestDeadline } from './common/request-deadline';
 import { requestIdFor } from './common/request-id';
-import { staticSecurityHeaders } from './common/security-headers';
+import { securityHeadersFor } from './common/security-headers';
 import { setUpSwagger } from './common/swagger';
 import { UnknownQueryInterceptor } from './common/unknown-query.interceptor';
 import { createValidationPipe } from './common/validation';
 import { AppConfig } from './config/app-config';
+import { serveDashboard } from './dashboard/serve-dashboard';
 import { DrainState } from './health/drain-state';
 
 /**
@@ -36,18 +37,6 @@ export async function createApp(
   config: AppConfig,
   options: CreateAppOptions = {},
 ): Promise<NestFastifyApplication> {
-  const securityHeaders = staticSecurityHeaders({
-    // Swagger UI needs inline styles and scripts; everything else is JSON.
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        scriptSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
-      },
-    },
-    crossOriginResourcePolicy: { policy: 'cross-origin' },
-  });
   const adapter = new FastifyAdapter({
     bodyLimit: config.api.bodyLimitBytes,
     // Trust exactly the configured number of proxy hops: request.ip is then the address the
@@ -56,11 +45,13 @@ export async function createApp(
     genReqId: requestIdFor,
     requestIdHeader: false,
     routerOptions: { maxParamLength: 256 },
-    return503OnClosing: true,
+    // A request that reaches an already-accepted connection while the server closes is served,
+    // not refused: SIGTERM's drain window (main.ts) already told load balancers to go elsewhere.
+    return503OnClosing: false,
     // Requests Fastify's router refuses before any hook runs (a malformed percent-encoding, an
     // over-long path parameter) get the same headers and problem+json as every other error.
     frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-      reply.headers(securityHeaders);
+      reply.headers(securityHeadersFor(request.url));
       reply.header('x-request-id', request.id);
       const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
       replyWithProblem(
@@ -93,7 +84,7 @@ export async function createApp(
   const fastify = app.getHttpAdapter().getInstance();
   const drain = app.get(DrainState);
   fastify.addHook('onRequest', (request, reply, done) => {
-    reply.headers(securityHeaders);
+    reply.headers(securityHeadersFor(request.url));
     reply.header('x-request-id', request.id);
     if (drain.draining) reply.header('connection', 'close');
     done();
@@ -114,9 +105,11 @@ export async function createApp(
     allowedHeaders: ['Content-Type', 'X-API-Key', 'X-Request-Id', 'If-None-Match'],
   });
 
+  await serveDashboard(fastify);
+
   // The hot bar route skips Nest's per-request pipeline for plainly valid queries; installed
   // before app.init() registers the routes (see HistoricalFastLane).
-  app.get(HistoricalFastLane).install(fastify);
+  app.get(HistoricalFastLane).install(app);
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.useGlobalInterceptors(new UnknownQueryInterceptor());
   app.useGlobalPipes(createValidationPipe());

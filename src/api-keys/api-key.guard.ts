@@ -4,8 +4,8 @@ import type { FastifyReply } from 'fastify';
 
 import { ForbiddenError, UnauthorizedError } from '../common/domain-error';
 import type { ApiScope, WarehouseRequest } from '../common/request-context';
-import { isApiPath } from '../rate-limit/api-path';
-import { RateLimiter } from '../rate-limit/rate-limiter.service';
+import { isApiPath } from '../rate-limit';
+import { RateLimiter } from '../rate-limit';
 import { ApiKeysService, AuthenticationFailure } from './api-keys.service';
 import { AuditService } from './audit.service';
 import { REQUIRED_SCOPES, scopesSatisfy } from './require-scopes.decorator';

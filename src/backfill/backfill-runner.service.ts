@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { RawConnection } from '../database/raw-pg-client';
-import { backfillRuns } from '../metrics/instruments';
+import { backfillRuns } from '../metrics';
 import { BackfillPlanner, BackfillRequest, PlannedSeries } from './backfill-planner';
 import { BackfillRunsRepository, RunStatus, RunTrigger } from './backfill-runs.repository';
 import { RunSession } from './run-session';

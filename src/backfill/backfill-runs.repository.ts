@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 
 import { RUN_LIVENESS_NAMESPACE } from '../database/advisory-locks';
 import type { BaseTimeframe } from '../market/timeframes';
-import { timed } from '../metrics/instruments';
+import { timed } from '../metrics';
 
 export type RunTrigger = 'schedule' | 'manual' | 'cli' | 'repair' | 'demo';
 export type RunStatus = 'queued' | 'running' | 'succeeded' | 'partial' | 'failed' | 'interrupted';

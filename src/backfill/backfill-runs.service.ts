@@ -4,7 +4,7 @@ import { InvalidInputError, NotFoundError } from '../common/domain-error';
 import { exclusiveEnd, parseTimeParam, TIME_PARAM_RULE } from '../common/time-params';
 import { isUuid } from '../common/uuid';
 import type { BaseTimeframe } from '../market/timeframes';
-import { GapsService } from '../quality/gaps.service';
+import { GapsService } from '../quality';
 import type { BackfillRequest, PlannedSeries } from './backfill-planner';
 import { BackfillRunner, StartOptions } from './backfill-runner.service';
 import {

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 
 import type { AssetClass } from '../market/asset-classes';
 import type { BaseTimeframe } from '../market/timeframes';
-import { timed } from '../metrics/instruments';
+import { timed } from '../metrics';
 
 export interface TrackedSymbolRow {
   symbol: string;

@@ -7,7 +7,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 
-import { AdminApi } from '../api-keys/admin-api.decorator';
+import { AdminApi } from '../api-keys';
 import type { WarehouseRequest } from '../common/request-context';
 import { BackfillAdminService } from './backfill-admin.service';
 import { BackfillRunsService, RunSeriesView, RunView } from './backfill-runs.service';

@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
 
 import { Clock } from '../common/clock';
-import { CorporateActionsModule } from '../corporate-actions/corporate-actions.module';
-import { QualityModule } from '../quality/quality.module';
+import { CorporateActionsModule } from '../corporate-actions';
+import { QualityModule } from '../quality';
 import { BackfillPlanner } from './backfill-planner';
 import { BackfillRunner } from './backfill-runner.service';
 import { BackfillRunsRepository } from './backfill-runs.repository';

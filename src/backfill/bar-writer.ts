@@ -10,13 +10,8 @@ import { SERIES_CHANGED_CHANNEL, SeriesChanges } from '../common/series-changes'
 import { acquireRawConnection } from '../database/raw-pg-client';
 import type { Bar } from '../market/bar';
 import type { BaseTimeframe } from '../market/timeframes';
-import { barsWritten } from '../metrics/instruments';
-import {
-  BarQuality,
-  scoreBars,
-  SeriesContext,
-  VALIDATED_THRESHOLD,
-} from '../quality/bar-quality.rules';
+import { barsWritten } from '../metrics';
+import { BarQuality, scoreBars, SeriesContext, VALIDATED_THRESHOLD } from '../quality';
 
 export interface SeriesKey {
   symbol: string;

@@ -6,10 +6,10 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 
-import { AdminApi } from '../api-keys/admin-api.decorator';
+import { AdminApi } from '../api-keys';
 import type { WarehouseRequest } from '../common/request-context';
-import { GapRepairDto, GapsQueryDto } from '../quality/dto/gaps-query.dto';
-import { GapsService } from '../quality/gaps.service';
+import { GapRepairDto, GapsQueryDto } from '../quality';
+import { GapsService } from '../quality';
 import { BackfillAdminService } from './backfill-admin.service';
 import { GapPageResponse, RunAcceptedResponse } from './dto/backfill-responses';
 

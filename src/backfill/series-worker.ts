@@ -2,10 +2,9 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
-import { CorporateActionsService } from '../corporate-actions/corporate-actions.service';
-import { lastSuccessfulSeriesRun } from '../metrics/instruments';
-import { GapDetectionService } from '../quality/gap-detection.service';
-import { GapsService } from '../quality/gaps.service';
+import { CorporateActionsService } from '../corporate-actions';
+import { lastSuccessfulSeriesRun } from '../metrics';
+import { GapDetectionService, GapsService } from '../quality';
 import type { PlannedSeries } from './backfill-planner';
 import { BackfillRunsRepository } from './backfill-runs.repository';
 import { BackfillSeriesRepository } from './backfill-series.repository';

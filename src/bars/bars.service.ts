@@ -1,27 +1,34 @@
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 
 import { Injectable } from '@nestjs/common';
 
 import { Clock } from '../common/clock';
 import { InvalidInputError, NotFoundError } from '../common/domain-error';
+import { etagOf } from '../common/http-caching';
 import { jsonBody } from '../common/json-body';
 import { normaliseSymbol } from '../market/symbol';
 import { Timeframe, TIMEFRAME_SPECS } from '../market/timeframes';
-import { BarsCache, CachedResponse, etagOf } from './cache/bars-cache';
-import { BarsQueryDto, LatestBarQueryDto, MultiBarsQueryDto } from './http/bars-query.dto';
+import { BarsCache } from './cache/bars-cache';
+import type { BarsQueryDto, LatestBarQueryDto, MultiBarsQueryDto } from './http/bars-query.dto';
 import { encodeCursor } from './query/bar-cursor';
 import { BarQueryResolver, ResolvedQuery } from './query/bar-query.resolver';
 import { BarsRepository } from './read/bars.repository';
-import { StreamedBarsPage } from './read/streamed-bars-page';
+import type { PageBody } from './read/bars-page';
 
 export const MAX_SYMBOLS = 100;
 const DAY_MS = 86_400_000;
 
 export type BarsResponse =
-  | ({ kind: 'json'; cacheControl: string } & CachedResponse)
-  /** A large page streamed as it is read (StreamedBarsPage); never cached here. */
-  | { kind: 'json-stream'; stream: Readable; etag: string; cacheControl: string }
-  | { kind: 'csv'; stream: Readable; cacheControl: string; filename: string };
+  /** A page: bytes, or a stream of them for a large page (never cached). */
+  | ({ kind: 'json'; cacheControl: string } & PageBody)
+  /** A CSV export, opened only when the client does not already hold it (304). */
+  | {
+      kind: 'csv';
+      etag: string;
+      cacheControl: string;
+      filename: string;
+      open: () => Promise<Readable>;
+    };
 
 @Injectable()
 export class BarsService {
@@ -36,68 +43,46 @@ export class BarsService {
     const symbol = normaliseSymbol(rawSymbol);
     const resolved = this.resolver.resolve([symbol], query, accept);
     const cacheControl = this.cacheControl(resolved.endExclusiveMs);
-    if (resolved.format === 'csv') {
-      // COPY of an unknown symbol would stream just the header: tell 404 apart first.
-      if ((await this.repository.findKnownSymbols([symbol])).length === 0) {
-        throw new NotFoundError(`Unknown symbol ${symbol}.`);
-      }
-      const stream = await this.repository.streamBarsCsv(resolved.selection);
-      const filename = `${symbol.replace(/:/g, '_')}-${resolved.selection.timeframe}.csv`;
-      return { kind: 'csv', stream, cacheControl, filename };
-    }
+    if (resolved.format === 'csv') return this.csv(symbol, resolved, cacheControl);
+    const { selection } = resolved;
     // The key is only worth building when the cache is in use (it serialises the selection).
     const key = this.cache.active
-      ? `1|${this.cache.generation(symbol, TIMEFRAME_SPECS[resolved.selection.timeframe].base)}|${JSON.stringify(resolved.selection)}`
+      ? `1|${this.cache.generation(symbol, TIMEFRAME_SPECS[selection.timeframe].base)}|${JSON.stringify(selection)}`
       : undefined;
     const cached = key === undefined ? undefined : this.cache.get(key);
     if (cached) return { kind: 'json', cacheControl, ...cached };
 
-    const page = await this.repository.findBarsPage(resolved.selection);
+    const page = await this.repository.findPage(selection);
     if (!page) throw new NotFoundError(`Unknown symbol ${symbol}.`);
-    const lastMicros = page instanceof StreamedBarsPage ? page.lastMicros : page.last_micros;
-    const next = page.more && lastMicros ? this.cursorAfter(resolved, lastMicros) : null;
-    const head =
-      `{"symbol":"${symbol}","timeframe":"${resolved.selection.timeframe}",` +
-      `"start":"${resolved.selection.startIso}","end":"${new Date(resolved.endExclusiveMs - 1).toISOString()}",` +
-      `"count":${page.n},"bars":[`;
-    const tail = `],"nextCursor":${next ? `"${next}"` : 'null'}}`;
-    if (page instanceof StreamedBarsPage)
-      return this.streamedResponse(page, head, tail, cacheControl);
-    const parts = [head];
-    page.pieces.forEach((piece, i) => (i === 0 ? parts.push(piece) : parts.push(',', piece)));
-    parts.push(tail);
-    const body = jsonBody(parts);
-    const response = { body, etag: etagOf(body) };
+    const next = page.more && page.lastMicros ? this.cursorAfter(resolved, page.lastMicros) : null;
+    const response = page.respond(
+      `{"symbol":"${symbol}","timeframe":"${selection.timeframe}",` +
+        `"start":"${selection.startIso}","end":"${this.endOf(resolved)}",` +
+        `"count":${page.n},"bars":[`,
+      `],"nextCursor":${next ? `"${next}"` : 'null'}}`,
+    );
     if (key !== undefined) this.cache.set(key, response);
     return { kind: 'json', cacheControl, ...response };
   }
 
   /**
-   * The body of a large page as a stream: envelope, the bars' bytes as the COPY delivers them,
-   * envelope. Its ETag cannot hash bytes not read yet, so it hashes the envelope around the MD5
-   * of the bars text that PostgreSQL computed over the same page: the same bytes give the same
-   * tag. The stream closing for any reason (end, client gone, 304) closes the page.
+   * A CSV export: its ETag comes from what its text depends on (the query and the data's
+   * version, csvVersionSql), read in the round trip that also tells an unknown symbol (COPY of
+   * one would stream just the header) from a known one.
    */
-  private streamedResponse(
-    page: StreamedBarsPage,
-    head: string,
-    tail: string,
+  private async csv(
+    symbol: string,
+    resolved: ResolvedQuery,
     cacheControl: string,
-  ): BarsResponse {
-    async function* body(): AsyncGenerator<Buffer | string> {
-      yield head;
-      yield* page.body;
-      yield tail;
-    }
-    // Bytes mode with no read-ahead: the next piece is pulled from the COPY only when the socket
-    // has taken the last one (strings are encoded as they are pushed; the head and tail only).
-    const stream = Readable.from(body(), { objectMode: false, highWaterMark: 0 });
-    stream.once('close', () => page.close());
+  ): Promise<BarsResponse> {
+    const version = await this.repository.findCsvVersion(resolved.selection);
+    if (version === undefined) throw new NotFoundError(`Unknown symbol ${symbol}.`);
     return {
-      kind: 'json-stream',
-      stream,
+      kind: 'csv',
+      etag: etagOf(`csv|${version}|${JSON.stringify(resolved.selection)}`),
       cacheControl,
-      etag: etagOf(`${head}${page.digest}${tail}`),
+      filename: `${symbol.replace(/:/g, '_')}-${resolved.selection.timeframe}.csv`,
+      open: () => this.repository.streamCsv(resolved.selection),
     };
   }
 
@@ -111,9 +96,10 @@ export class BarsService {
         'csv is available per symbol only: /historical/{symbol}',
       );
     }
-    const base = TIMEFRAME_SPECS[resolved.selection.timeframe].base;
+    const { selection } = resolved;
+    const base = TIMEFRAME_SPECS[selection.timeframe].base;
     const generations = symbols.map((s) => this.cache.generation(s, base)).join(',');
-    const key = `n|${generations}|${JSON.stringify(resolved.selection)}`;
+    const key = `n|${generations}|${JSON.stringify(selection)}`;
     const cacheControl = this.cacheControl(resolved.endExclusiveMs);
     const cached = this.cache.get(key);
     if (cached) return { kind: 'json', cacheControl, ...cached };
@@ -121,54 +107,37 @@ export class BarsService {
     const known = new Set(await this.repository.findKnownSymbols(symbols));
     const unknown = symbols.filter((s) => !known.has(s));
     if (unknown.length) throw new NotFoundError(`Unknown symbols: ${unknown.join(', ')}.`);
-    const page = await this.repository.findMultiSymbolPage(resolved.selection);
+    const page = await this.repository.findMultiPage(selection);
     const next =
-      page.more && page.last_micros
-        ? this.cursorAfter(resolved, page.last_micros, page.last_symbol ?? undefined)
+      page.more && page.lastMicros
+        ? this.cursorAfter(resolved, page.lastMicros, page.lastSymbol ?? undefined)
         : null;
-    // Every requested symbol is a key, with [] when this page holds none of its bars.
+    // Every requested symbol is a key, with [] when this page holds none of its bars; the
+    // page's text leaves its last symbol's array open.
     const present = new Set(page.present ?? []);
     const empty = symbols.filter((s) => !present.has(s)).map((s) => `"${s}":[]`);
-    const body = jsonBody([
-      `{"timeframe":"${resolved.selection.timeframe}","start":"${resolved.selection.startIso}",` +
-        `"end":"${new Date(resolved.endExclusiveMs - 1).toISOString()}","count":${page.n},"bars":{`,
-      page.body ?? '',
-      page.body && empty.length ? ',' : '',
-      empty.join(','),
-      `},"nextCursor":${next ? `"${next}"` : 'null'}}`,
-    ]);
-    const response = { body, etag: etagOf(body) };
+    const closing = page.n > 0 ? `]${empty.length ? ',' : ''}` : '';
+    const response = page.respond(
+      `{"timeframe":"${selection.timeframe}","start":"${selection.startIso}",` +
+        `"end":"${this.endOf(resolved)}","count":${page.n},"bars":{`,
+      `${closing}${empty.join(',')}},"nextCursor":${next ? `"${next}"` : 'null'}}`,
+    );
     this.cache.set(key, response);
     return { kind: 'json', cacheControl, ...response };
   }
 
-  async getLatest(
-    rawSymbol: string,
-    query: LatestBarQueryDto,
-  ): Promise<{ symbol: string; timeframe: Timeframe; bar: Record<string, unknown> | null }> {
+  /** The newest bar, built by PostgreSQL in one statement; revalidated on every request. */
+  async getLatest(rawSymbol: string, query: LatestBarQueryDto): Promise<BarsResponse> {
     const symbol = normaliseSymbol(rawSymbol);
-    const timeframe = query.timeframe ?? '1d';
-    const { known, lastBarAt } = await this.repository.findLastBarTime(
-      symbol,
-      TIMEFRAME_SPECS[timeframe].base,
-    );
-    if (!known) throw new NotFoundError(`Unknown symbol ${symbol}.`);
-    if (!lastBarAt) return { symbol, timeframe, bar: null };
-    const last = lastBarAt.getTime();
-    const page = await this.repository.findPageInOneStatement({
-      symbols: [symbol],
-      timeframe,
-      startIso: new Date(last - TIMEFRAME_SPECS[timeframe].latestLookbackMs).toISOString(),
-      endExclusiveIso: new Date(last + 1).toISOString(),
-      sort: 'desc',
-      validatedOnly: false,
-      includeQuality: false,
-      limit: 1,
-    });
-    const bar = page?.pieces.length
-      ? (JSON.parse(page.pieces[0]) as Record<string, unknown>)
-      : null;
-    return { symbol, timeframe, bar };
+    const timeframe: Timeframe = query.timeframe ?? '1d';
+    const bar = await this.repository.findLatestBar(symbol, timeframe);
+    if (bar === undefined) throw new NotFoundError(`Unknown symbol ${symbol}.`);
+    const body = jsonBody([
+      `{"symbol":"${symbol}","timeframe":"${timeframe}","bar":`,
+      bar ?? 'null',
+      '}',
+    ]);
+    return { kind: 'json', cacheControl: 'public, no-cache', body, etag: etagOf(body) };
   }
 
   private parseSymbolList(list: string): string[] {
@@ -184,6 +153,11 @@ export class BarsService {
     }
     const symbols = parts.map((s) => normaliseSymbol(s, 'symbols'));
     return [...new Set(symbols)].sort();
+  }
+
+  /** The inclusive end the envelope echoes. */
+  private endOf(resolved: ResolvedQuery): string {
+    return new Date(resolved.endExclusiveMs - 1).toISOString();
   }
 
   private cursorAfter(resolved: ResolvedQuery, lastMicros: string, symbol?: string): string {

@@ -5,9 +5,9 @@ import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { InvalidInputError } from '../common/domain-error';
 import { parseTimeParam } from '../common/time-params';
-import { addDays, daysBetween } from '../quality/calendars/calendar-dates';
-import { CALENDAR_CODES, calendarByCode } from '../quality/calendars/calendar-for';
-import { ExchangeCalendar } from '../quality/calendars/exchange-calendar';
+import { addDays, daysBetween } from '../quality';
+import { CALENDAR_CODES, calendarByCode } from '../quality';
+import { ExchangeCalendar } from '../quality';
 import { CalendarQueryDto } from './dto/calendar-query.dto';
 
 /** Ten years of sessions: enough for any chart, small enough to answer at once. */

@@ -1,8 +1,8 @@
 import { Command, CommandRunner, Option } from 'nest-commander';
 
-import { ApiKeysService, futureInstant } from '../api-keys/api-keys.service';
-import { CreateApiKeyDto } from '../api-keys/dto/create-api-key.dto';
-import { validateInput } from '../api-keys/validate-input';
+import { ApiKeysService, futureInstant } from '../api-keys';
+import { CreateApiKeyDto } from '../api-keys';
+import { validateInput } from '../api-keys';
 import { CliError, printJson, printLine } from './cli-output';
 
 interface CreateOptions {

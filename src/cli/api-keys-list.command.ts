@@ -1,6 +1,6 @@
 import { Command, CommandRunner, Option } from 'nest-commander';
 
-import { ApiKeysService } from '../api-keys/api-keys.service';
+import { ApiKeysService } from '../api-keys';
 import { printJson, printLine } from './cli-output';
 
 @Command({ name: 'api-keys:list', description: 'list API keys (never the keys themselves)' })

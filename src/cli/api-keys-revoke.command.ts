@@ -1,6 +1,6 @@
 import { Command, CommandRunner, Option } from 'nest-commander';
 
-import { ApiKeysService } from '../api-keys/api-keys.service';
+import { ApiKeysService } from '../api-keys';
 import { CliError, printJson, printLine } from './cli-output';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -1,8 +1,8 @@
 import { SingleBar } from 'cli-progress';
 import { Command, CommandRunner, Option } from 'nest-commander';
 
-import { RunProgress } from '../backfill/backfill-runner.service';
-import { BackfillRunsService } from '../backfill/backfill-runs.service';
+import { RunProgress } from '../backfill';
+import { BackfillRunsService } from '../backfill';
 import { InvalidInputError } from '../common/domain-error';
 import { SYMBOL_PATTERN, SYMBOL_RULE } from '../market/symbol';
 import { BASE_TIMEFRAMES, BaseTimeframe } from '../market/timeframes';

@@ -1,12 +1,12 @@
 import { DynamicModule, Module } from '@nestjs/common';
 
-import { ApiKeysModule } from '../api-keys/api-keys.module';
-import { BackfillModule } from '../backfill/backfill.module';
+import { ApiKeysModule } from '../api-keys';
+import { BackfillModule } from '../backfill';
 import { SeriesChangesModule } from '../common/series-changes';
 import { AppConfig } from '../config/app-config';
 import { AppConfigModule } from '../config/config.module';
 import { DatabaseModule } from '../database/database.module';
-import { SymbolsModule } from '../symbols/symbols.module';
+import { SymbolsModule } from '../symbols';
 import { ApiKeysCreateCommand } from './api-keys-create.command';
 import { ApiKeysListCommand } from './api-keys-list.command';
 import { ApiKeysRevokeCommand } from './api-keys-revoke.command';

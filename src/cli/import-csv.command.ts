@@ -4,12 +4,12 @@ import { SingleBar } from 'cli-progress';
 import { parse } from 'csv-parse';
 import { Command, CommandRunner, Option } from 'nest-commander';
 
-import { BarWriter } from '../backfill/bar-writer';
-import { CsvBarParser, RowRejection } from '../bars/import/csv-bar-parser';
+import { BarWriter } from '../backfill';
+import { CsvBarParser, RowRejection } from '../bars';
 import { Bar } from '../market/bar';
 import { SYMBOL_PATTERN, SYMBOL_RULE } from '../market/symbol';
 import { BASE_TIMEFRAMES, BaseTimeframe } from '../market/timeframes';
-import { SymbolsService } from '../symbols/symbols.service';
+import { SymbolsService } from '../symbols';
 import { CliError, printJson, printLine } from './cli-output';
 
 interface ImportOptions {

@@ -1,9 +1,9 @@
 import { Command, CommandRunner, Option } from 'nest-commander';
 
-import { validateInput } from '../api-keys/validate-input';
+import { validateInput } from '../api-keys';
 import { InvalidInputError } from '../common/domain-error';
-import { AdminCreateSymbolDto } from '../symbols/dto/admin-create-symbol.dto';
-import { SymbolsAdminService } from '../symbols/symbols-admin.service';
+import { AdminCreateSymbolDto } from '../symbols';
+import { SymbolsAdminService } from '../symbols';
 import { CliError, printJson, printLine } from './cli-output';
 
 interface AddOptions {

@@ -35,3 +35,54 @@ export function staticSecurityHeaders(options: HelmetOptions): Record<string, st
       : new Error('helmet could not compute the security headers');
   return headers;
 }
+
+/**
+ * What every page this server sends must survive: being opened over plain HTTP on a LAN host
+ * (http://warehouse.lan:8000), where the browser does not treat the origin as secure. So:
+ * - no `upgrade-insecure-requests`: it rewrites every script, style and fetch to https://,
+ *   which such a host does not serve, and the page comes up blank;
+ * - no `Cross-Origin-Opener-Policy` and no `Origin-Agent-Cluster`: browsers honour them only on
+ *   secure origins and log a console warning on every page load elsewhere;
+ * HSTS stays: browsers ignore it over HTTP and honour it once a TLS proxy fronts the server.
+ */
+const PLAIN_HTTP_SAFE: HelmetOptions = {
+  crossOriginOpenerPolicy: false,
+  originAgentCluster: false,
+  crossOriginResourcePolicy: { policy: 'cross-origin' },
+};
+
+const BASE_DIRECTIVES = {
+  defaultSrc: ["'self'"],
+  imgSrc: ["'self'", 'data:'],
+  upgradeInsecureRequests: null,
+};
+
+/** JSON responses and Swagger UI (/docs), which needs inline scripts and styles. */
+export const API_SECURITY_HEADERS = staticSecurityHeaders({
+  ...PLAIN_HTTP_SAFE,
+  contentSecurityPolicy: {
+    directives: {
+      ...BASE_DIRECTIVES,
+      styleSrc: ["'self'", "'unsafe-inline'"],
+      scriptSrc: ["'self'", "'unsafe-inline'"],
+    },
+  },
+});
+
+/** The dashboard (/dashboard): its bundle has no inline script or style, so none is allowed. */
+export const DASHBOARD_SECURITY_HEADERS = staticSecurityHeaders({
+  ...PLAIN_HTTP_SAFE,
+  contentSecurityPolicy: {
+    directives: {
+      ...BASE_DIRECTIVES,
+      styleSrc: ["'self'"],
+      scriptSrc: ["'self'"],
+      connectSrc: ["'self'"],
+    },
+  },
+});
+
+/** The headers for a request URL: the dashboard's stricter set under /dashboard. */
+export function securityHeadersFor(url: string): Record<string, string> {
+  return url.startsWith('/dashboard') ? DASHBOARD_SECURITY_HEADERS : API_SECURITY_HEADERS;
+}

@@ -2,6 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 
 import { AppConfig } from '../config/app-config';
+import { documentInfrastructureResponses } from './openapi-infrastructure-responses';
 
 /** Swagger UI at /docs and the OpenAPI 3 document at /docs-json. */
 export function setUpSwagger(app: INestApplication, config: AppConfig): void {
@@ -17,6 +18,7 @@ export function setUpSwagger(app: INestApplication, config: AppConfig): void {
       .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'api-key')
       .build(),
   );
+  documentInfrastructureResponses(document);
   SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: 'docs-json',
     yamlDocumentUrl: 'docs-yaml',

@@ -100,6 +100,15 @@ describe('AppConfig.fromEnv', () => {
     expect(rejection({ METRICS_ENABLED: 'sometimes' })).toMatch(/^METRICS_ENABLED /);
   });
 
+  it('switches read-path mechanisms off only by their names', () => {
+    expect([...AppConfig.fromEnv({}).readPath.disabled]).toEqual([]);
+    const config = AppConfig.fromEnv({ READ_PATH_DISABLE: 'fast-lane, Halves' });
+    expect([...config.readPath.disabled]).toEqual(['fast-lane', 'halves']);
+    expect(rejection({ READ_PATH_DISABLE: 'fast-lane,cache' })).toBe(
+      'READ_PATH_DISABLE must be a comma-separated list of fast-lane, halves, pieces, stream, arena, admission (got "cache")',
+    );
+  });
+
   it('rejects a non-numeric port, naming the variable and the allowed range', () => {
     expect(rejection({ API_PORT: 'eighty' })).toBe(
       'API_PORT must be an integer from 0 to 65535 (got "eighty")',

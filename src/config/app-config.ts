@@ -6,6 +6,7 @@ import {
   httpUrl,
   integer,
   list,
+  listOf,
   oneOf,
   optionalString,
   postgresUrl,
@@ -15,6 +16,17 @@ import {
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Mechanisms of the bar read path that READ_PATH_DISABLE can switch off. */
+export const READ_PATH_MECHANISMS = [
+  'fast-lane',
+  'halves',
+  'pieces',
+  'stream',
+  'arena',
+  'admission',
+] as const;
+export type ReadPathMechanism = (typeof READ_PATH_MECHANISMS)[number];
 
 /**
  * The one validated, typed configuration. Built once from the environment (and `.env`) by
@@ -87,6 +99,14 @@ export class AppConfig {
    * synthetic bars at start-up (DEMO_SEED=false turns that off; tests do).
    */
   readonly demoSeed!: boolean;
+  readonly readPath!: {
+    /**
+     * Read-path mechanisms switched off (READ_PATH_DISABLE, comma-separated): each is kept only
+     * while it measurably pays (docs/PERFORMANCE.md), and the bench switches them off one at a
+     * time to measure the simpler alternative. Empty in production.
+     */
+    readonly disabled: ReadonlySet<ReadPathMechanism>;
+  };
   readonly metrics!: {
     /** CIDR ranges allowed to read /metrics without an admin key; empty = open to everyone. */
     readonly allow: string[];
@@ -171,6 +191,7 @@ export class AppConfig {
       cacheTtlSeconds: integer(env, 'CACHE_TTL_SECONDS', { default: 300, min: 0, max: 86_400 }),
       cacheMaxMb: integer(env, 'CACHE_MAX_MB', { default: 32, min: 1, max: 4096 }),
       demoSeed: boolean(env, 'DEMO_SEED', true),
+      readPath: { disabled: new Set(listOf(env, 'READ_PATH_DISABLE', READ_PATH_MECHANISMS)) },
       metrics: {
         allow: cidrList(env, 'METRICS_ALLOW'),
         enabled: boolean(env, 'METRICS_ENABLED', true),

@@ -136,6 +136,20 @@ export function list(env: RawEnv, name: string): string[] {
     .filter((item) => item.length > 0);
 }
 
+/** Comma-separated list of allowed words (case-insensitive). */
+export function listOf<T extends string>(env: RawEnv, name: string, allowed: readonly T[]): T[] {
+  return list(env, name).map((item) => {
+    const lower = item.toLowerCase() as T;
+    if (!allowed.includes(lower)) {
+      throw new EnvError(
+        name,
+        `must be a comma-separated list of ${allowed.join(', ')} (got ${JSON.stringify(item)})`,
+      );
+    }
+    return lower;
+  });
+}
+
 const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
 
 /** Comma-separated CIDR list (IPv4 a.b.c.d/n or IPv6 with /n); bare addresses mean a single host. */

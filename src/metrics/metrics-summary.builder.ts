@@ -7,7 +7,7 @@ import type {
   RouteSummaryDto,
 } from './dto/metrics-summary.dto';
 import { histogramQuantile } from './histogram-quantile';
-import { HTTP_BUCKETS_SECONDS, HttpSeries } from './http-request-histogram';
+import { HTTP_BUCKETS_SECONDS, HttpSeries, StatusClass } from './http-request-histogram';
 
 /** A sample as prom-client's `metric.get()` returns it. */
 export interface Sample {
@@ -59,6 +59,43 @@ export function summarizeRequests(series: readonly HttpSeries[]): RequestsSummar
     .sort((a, b) => b.count - a.count || a.route.localeCompare(b.route));
   const total = perRoute.reduce((sum, r) => sum + r.count, 0);
   return { ...latency(total, all), errors, clientErrors, routes: perRoute };
+}
+
+/**
+ * The HTTP series back from the samples of `http_request_duration_seconds` (cumulative `le`
+ * buckets, `_sum`, `_count`), so the JSON figures can come from the same registry as the
+ * Prometheus text, aggregated across workers or not.
+ */
+export function httpSeriesFromSamples(samples: readonly Sample[]): HttpSeries[] {
+  const bounds = HTTP_BUCKETS_SECONDS;
+  const series = new Map<string, HttpSeries & { cumulative: Float64Array }>();
+  for (const s of samples) {
+    const { method, route, status_class: statusClass } = s.labels;
+    const key = `${method} ${route} ${statusClass}`;
+    let one = series.get(key);
+    if (!one) {
+      one = {
+        method: String(method),
+        route: String(route),
+        statusClass: String(statusClass) as StatusClass,
+        buckets: new Float64Array(bounds.length + 1),
+        cumulative: new Float64Array(bounds.length + 1),
+        sum: 0,
+        count: 0,
+      };
+      series.set(key, one);
+    }
+    if (s.metricName?.endsWith('_sum')) one.sum = s.value;
+    else if (s.metricName?.endsWith('_count')) one.count = s.value;
+    else if (s.metricName?.endsWith('_bucket')) {
+      const le = s.labels.le === '+Inf' ? bounds.length : bounds.indexOf(Number(s.labels.le));
+      if (le >= 0) one.cumulative[le] = s.value;
+    }
+  }
+  return [...series.values()].map(({ cumulative, ...one }) => ({
+    ...one,
+    buckets: decumulate(cumulative),
+  }));
 }
 
 export function summarizeCache(samples: readonly Sample[]): CacheSummaryDto {

@@ -1,6 +1,7 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 
 import { AppConfig } from '../config/app-config';
+import { listenForMetricsCollection } from './cluster-metrics';
 import { configureSlowQueryThreshold } from './instruments';
 import { MetricsRepository } from './metrics.repository';
 import { MetricsService } from './metrics.service';
@@ -19,5 +20,6 @@ export class MetricsModule implements OnModuleInit {
 
   onModuleInit(): void {
     configureSlowQueryThreshold(this.config.database.slowQueryMs);
+    listenForMetricsCollection();
   }
 }

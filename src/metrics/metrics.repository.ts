@@ -2,18 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
 import { ReadPool } from '../database/read-pool';
-import { timed } from './instruments';
+import { PoolCounts, timed } from './instruments';
 
 export interface DataTotals {
   bars: number;
   openGaps: number;
   activeSymbols: number;
-}
-
-export interface PoolCounts {
-  total: number;
-  idle: number;
-  waiting: number;
 }
 
 /** Below this many rows an exact count is cheap; above it the planner's estimate is used. */

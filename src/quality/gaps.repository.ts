@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
-import { timed } from '../metrics/instruments';
+import { timed } from '../metrics';
 
 export type GapStatus = 'open' | 'not_yet_available' | 'repaired' | 'confirmed_empty';
 

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 
-import { BackfillModule } from '../backfill/backfill.module';
-import { SymbolsModule } from '../symbols/symbols.module';
+import { BackfillModule } from '../backfill';
+import { SymbolsModule } from '../symbols';
 import { StatusController } from './status.controller';
 import { StatusService } from './status.service';
 

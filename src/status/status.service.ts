@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
-import { BackfillStatusService } from '../backfill/backfill-status.service';
+import { BackfillStatusService } from '../backfill';
 import { AppConfig } from '../config/app-config';
-import { SymbolsService } from '../symbols/symbols.service';
+import { SymbolsService } from '../symbols';
 import { StatusDto } from './status.dto';
 
 /** Assembles /api/v1/status from the database probe, the symbol totals and the backfill status. */

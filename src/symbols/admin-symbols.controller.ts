@@ -10,7 +10,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 
-import { AdminApi } from '../api-keys/admin-api.decorator';
+import { AdminApi } from '../api-keys';
 import type { WarehouseRequest } from '../common/request-context';
 import { AdminCreateSymbolDto } from './dto/admin-create-symbol.dto';
 import { AdminSymbolResponse } from './dto/admin-symbol.response';

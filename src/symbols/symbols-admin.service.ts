@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 
-import { AuditService } from '../api-keys/audit.service';
+import { AuditService } from '../api-keys';
 import {
   ConflictError,
   FieldError,

@@ -7,7 +7,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 
-import { EtagInterceptor } from '../bars/http/etag.interceptor';
+import { EtagInterceptor } from '../common/etag.interceptor';
 import { DetailedSymbolDto, DetailedSymbolListDto, SymbolListDto } from './dto/symbol-response.dto';
 import { SymbolsQueryDto } from './dto/symbols-query.dto';
 import { SymbolsService } from './symbols.service';

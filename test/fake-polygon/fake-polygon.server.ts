@@ -45,10 +45,18 @@ export interface FakePolygon {
   omitSession(ticker: string, date: string): void;
   /** The bars a full, fault-free fetch of the window returns (dates as in the URL). */
   expectedBars(ticker: string, timeframe: BaseTimeframe, from: string, to: string): Bar[];
+  /**
+   * Serves the bar of `ticker` at `ts` (either timeframe) with an impossible or inconsistent
+   * value from now on: a negative volume, a price too large for a double (`1e999` on the wire,
+   * Infinity once parsed), or a high below the low.
+   */
+  corruptBar(ticker: string, ts: number, defect: BarDefect): void;
   /** Requests to the aggregates endpoint (optionally for one ticker). */
   aggregateRequests(ticker?: string): RecordedRequest[];
   close(): Promise<void>;
 }
+
+export type BarDefect = 'negative-volume' | 'infinite-price' | 'high-below-low';
 
 interface Cursor {
   after: number;
@@ -90,6 +98,7 @@ export async function startFakePolygon(options: FakePolygonOptions = {}): Promis
   }
   const now = options.now ?? Date.now;
   const pageCap = options.pageSize ?? 50_000;
+  const defects = new Map<string, BarDefect>();
   let baseUrl = '';
 
   // Luxon date math per bar is costly: only pay it for tickers with missing sessions.
@@ -217,6 +226,7 @@ export async function startFakePolygon(options: FakePolygonOptions = {}): Promis
     }
     // Plain objects through JSON.stringify: measured faster than hand-built JSON strings.
     const results: Record<string, number>[] = [];
+    let infinite = false;
     let more = false;
     for (const bar of servedBars(ticker, timeframe, cursor.after + 1, range[1])) {
       if (results.length === cursor.limit) {
@@ -233,6 +243,8 @@ export async function startFakePolygon(options: FakePolygonOptions = {}): Promis
         t: bar.ts,
         n: bar.trades as number,
       });
+      const defect = defects.get(`${ticker}@${bar.ts}`);
+      if (defect) infinite = applyDefect(results[results.length - 1], defect) || infinite;
     }
     const body: Record<string, unknown> = {
       ticker,
@@ -248,7 +260,9 @@ export async function startFakePolygon(options: FakePolygonOptions = {}): Promis
       const next = encodeCursor({ after: results[results.length - 1].t, limit: cursor.limit });
       body.next_url = `${baseUrl}${match[0]}?cursor=${next}`;
     }
-    send(200, body);
+    if (!infinite) return send(200, body);
+    // JSON.stringify cannot write an overflowing number; Polygon's encoder could.
+    send(200, JSON.stringify(body).replace(/"h":-1(?=[,}])/g, '"h":1e999'), {}, 'application/json');
   }
 
   /**
@@ -406,6 +420,7 @@ export async function startFakePolygon(options: FakePolygonOptions = {}): Promis
     key,
     requests,
     setFault: (rule) => faults.add(rule),
+    corruptBar: (ticker, ts, defect) => defects.set(`${ticker}@${ts}`, defect),
     clearFaults: () => faults.clear(),
     setCorporateActions(ticker, actions) {
       if (actions.splits) splits.set(ticker, actions.splits);
@@ -435,6 +450,21 @@ export async function startFakePolygon(options: FakePolygonOptions = {}): Promis
 }
 
 /** Polygon's ticker prefixes: X: crypto, C: forex, I: indices; anything else is a stock. */
+/** Changes a served result in place; true when its high must go out as 1e999. */
+function applyDefect(result: Record<string, number>, defect: BarDefect): boolean {
+  switch (defect) {
+    case 'negative-volume':
+      result.v = -result.v;
+      return false;
+    case 'high-below-low':
+      [result.h, result.l] = [result.l - 0.01, result.h];
+      return false;
+    case 'infinite-price':
+      result.h = -1; // placeholder, replaced by 1e999 in the body text
+      return true;
+  }
+}
+
 export function assetClassOf(ticker: string): AssetClass {
   if (ticker.startsWith('X:')) return 'crypto';
   if (ticker.startsWith('C:')) return 'forex';

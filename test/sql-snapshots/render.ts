@@ -1,33 +1,25 @@
 /**
- * Every statement shape the bar read path can produce, rendered from the SQL builders with fixed
- * inputs. `npm run sql:snapshots` writes them to the committed `.sql` files beside this one and
- * `sql-snapshots.spec.ts` fails when those files differ from what the builders produce now, so a
- * change to the read path's SQL shows up as a diff in review.
+ * Every statement shape the bar read path can produce, rendered through the read plan and the
+ * SQL builders with fixed inputs. `npm run sql:snapshots` writes them to the committed `.sql`
+ * files beside this one and `sql-snapshots.spec.ts` fails when those files differ from what the
+ * builders produce now, so a change to the read path's SQL shows up as a diff in review.
  */
-import { pageShapeOf } from '../../src/bars/query/read-plan';
+import { PlanContext, planMultiRead, planPageRead, ReadPlan } from '../../src/bars/query/read-plan';
 import type { BarsSelection } from '../../src/bars/query/selection';
 import { csvSql } from '../../src/bars/query/sql/csv';
-import { multiPageSql } from '../../src/bars/query/sql/multi-page';
-import { singlePageStreamSql } from '../../src/bars/query/sql/page-stream';
+import { csvVersionSql, knownSymbolsSql, latestBarSql } from '../../src/bars/query/sql/lookups';
 import type { BuiltSql } from '../../src/bars/query/sql/params';
-import { singlePageSql } from '../../src/bars/query/sql/single-page';
-
-/** The single-symbol statement of a shape (how the read path chose before the read plan). */
-const singleJsonSql = (sel: BarsSelection, shape: 'one-row' | 'chunked'): BuiltSql =>
-  shape === 'chunked' ? singlePageStreamSql(sel) : singlePageSql(sel);
-const multiJsonSql = multiPageSql;
-const singleCsvCopySql = csvSql;
 import { Timeframe, TIMEFRAMES } from '../../src/market/timeframes';
 
-interface Shape {
+interface Shape extends BuiltSql {
   label: string;
-  sql: string;
-  params: string[];
 }
 
 const SORTS = ['asc', 'desc'] as const;
 /** One stored timeframe of each base, and one aggregation of each kind. */
 const REPRESENTATIVE: Timeframe[] = ['1m', '1d', '5m', '4h', '1w', '1mo'];
+const ALONE: PlanContext = { spareConnections: 0, disabled: new Set() };
+const SPARE: PlanContext = { spareConnections: 2, disabled: new Set() };
 
 function selection(overrides: Partial<BarsSelection>): BarsSelection {
   return {
@@ -60,22 +52,50 @@ const FILTERS: [string, Partial<BarsSelection>][] = [
     },
   ],
 ];
+const ALL_FILTERS = FILTERS[FILTERS.length - 1][1];
 
 const describe = (tf: Timeframe, sort: string, what: string): string => `${tf} ${sort} ${what}`;
 
+/** Every statement of a plan, its fallbacks included, labelled by their role. */
+function statementsOf(label: string, plan: ReadPlan): Shape[] {
+  const own: Shape[] =
+    plan.kind === 'halves'
+      ? [
+          { label: `${label} [first half]`, ...plan.first },
+          { label: `${label} [second half]`, ...plan.second },
+        ]
+      : [{ label: `${label} [${plan.kind}]`, ...plan.statement }];
+  const fallback = plan.fallback
+    ? statementsOf(
+        `${label} → ${plan.kind === 'halves' ? 'seam moved' : 'bound cut short'}`,
+        plan.fallback,
+      )
+    : [];
+  return [...own, ...fallback];
+}
+
+const single = (label: string, sel: BarsSelection, context = ALONE): Shape[] =>
+  statementsOf(label, planPageRead(sel, context));
+
 function singlePages(): Shape[] {
   const shapes: Shape[] = [];
-  const add = (label: string, sel: BarsSelection): void => {
-    shapes.push({ label, ...singleJsonSql(sel, pageShapeOf(sel)) });
-  };
   for (const tf of TIMEFRAMES) {
-    for (const sort of SORTS)
-      add(describe(tf, sort, 'limit 100'), selection({ timeframe: tf, sort }));
+    for (const sort of SORTS) {
+      shapes.push(...single(describe(tf, sort, 'limit 100'), selection({ timeframe: tf, sort })));
+      shapes.push(
+        ...single(
+          describe(tf, sort, 'limit 100, a range that cannot fill it'),
+          selection({ timeframe: tf, sort, endExclusiveIso: '2024-01-02T02:00:00.000Z' }),
+        ),
+      );
+    }
   }
   for (const tf of REPRESENTATIVE) {
     for (const sort of SORTS) {
       for (const [name, filter] of FILTERS.slice(1)) {
-        add(describe(tf, sort, name), selection({ timeframe: tf, sort, ...filter }));
+        shapes.push(
+          ...single(describe(tf, sort, name), selection({ timeframe: tf, sort, ...filter })),
+        );
       }
     }
   }
@@ -94,18 +114,16 @@ function pieces(): Shape[] {
           startIso: '2020-01-01T00:00:00.000Z',
           endExclusiveIso: '2025-01-01T00:00:00.000Z',
         });
-        shapes.push({
-          label: describe(tf, sort, `limit ${limit}`),
-          ...singleJsonSql(sel, 'one-row'),
-        });
+        shapes.push(...single(describe(tf, sort, `limit ${limit}`), sel));
       }
     }
   }
-  const filtered = selection({ limit: 1000, ...FILTERS[FILTERS.length - 1][1] });
-  shapes.push({
-    label: '1m asc limit 1000, all filters + cursor',
-    ...singleJsonSql(filtered, 'one-row'),
-  });
+  shapes.push(
+    ...single(
+      '1m asc limit 1000, all filters + cursor',
+      selection({ limit: 1000, ...ALL_FILTERS }),
+    ),
+  );
   return shapes;
 }
 
@@ -114,24 +132,23 @@ function halves(): Shape[] {
   for (const tf of ['1m', '1d'] as Timeframe[]) {
     for (const sort of SORTS) {
       for (const limit of [1000, 2000]) {
-        const half = limit / 2;
-        const base = selection({ timeframe: tf, sort, limit: half });
-        shapes.push({
-          label: describe(tf, sort, `first half of ${limit}`),
-          ...singleJsonSql(base, 'one-row'),
-        });
-        shapes.push({
-          label: describe(tf, sort, `second half of ${limit}`),
-          ...singleJsonSql({ ...base, skip: half }, 'one-row'),
-        });
+        shapes.push(
+          ...single(
+            describe(tf, sort, `limit ${limit}`),
+            selection({ timeframe: tf, sort, limit }),
+            SPARE,
+          ),
+        );
       }
     }
   }
-  const filtered = selection({ limit: 500, skip: 500, ...FILTERS[FILTERS.length - 1][1] });
-  shapes.push({
-    label: '1m asc second half of 1000, all filters + cursor',
-    ...singleJsonSql(filtered, 'one-row'),
-  });
+  shapes.push(
+    ...single(
+      '1m asc limit 1000, all filters + cursor',
+      selection({ limit: 1000, ...ALL_FILTERS }),
+      SPARE,
+    ),
+  );
   return shapes;
 }
 
@@ -146,39 +163,42 @@ function streamed(): Shape[] {
         startIso: '2000-01-01T00:00:00.000Z',
         endExclusiveIso: '2025-01-01T00:00:00.000Z',
       });
-      shapes.push({
-        label: describe(tf, sort, `limit 10000 (${pageShapeOf(sel)})`),
-        ...singleJsonSql(sel, pageShapeOf(sel)),
-      });
+      shapes.push(...single(describe(tf, sort, 'limit 10000'), sel));
     }
   }
-  const filtered = selection({ limit: 10_000, ...FILTERS[FILTERS.length - 1][1] });
-  shapes.push({
-    label: '1m asc limit 10000, all filters + cursor',
-    ...singleJsonSql(filtered, 'chunked'),
-  });
+  shapes.push(
+    ...single(
+      '1m asc limit 10000, all filters + cursor',
+      selection({ limit: 10_000, ...ALL_FILTERS }),
+    ),
+  );
   return shapes;
 }
 
 function multi(): Shape[] {
   const shapes: Shape[] = [];
   const symbols = ['AAPL', 'MSFT'];
+  const add = (label: string, sel: BarsSelection): void => {
+    shapes.push(...statementsOf(label, planMultiRead(sel, ALONE)));
+  };
   for (const tf of TIMEFRAMES) {
-    for (const sort of SORTS) {
-      shapes.push({
-        label: describe(tf, sort, 'limit 100'),
-        ...multiJsonSql(selection({ symbols, timeframe: tf, sort })),
-      });
-    }
+    for (const sort of SORTS)
+      add(describe(tf, sort, 'limit 100'), selection({ symbols, timeframe: tf, sort }));
   }
   for (const tf of REPRESENTATIVE) {
     for (const sort of SORTS) {
       for (const [name, filter] of FILTERS.slice(1)) {
         const after = filter.after && { ...filter.after, symbol: 'AAPL' };
-        shapes.push({
-          label: describe(tf, sort, name),
-          ...multiJsonSql(selection({ symbols, timeframe: tf, sort, ...filter, after })),
-        });
+        add(
+          describe(tf, sort, name),
+          selection({ symbols, timeframe: tf, sort, ...filter, after }),
+        );
+      }
+      for (const limit of [1000, 50_000]) {
+        add(
+          describe(tf, sort, `limit ${limit}`),
+          selection({ symbols, timeframe: tf, sort, limit }),
+        );
       }
     }
   }
@@ -187,29 +207,33 @@ function multi(): Shape[] {
 
 function csv(): Shape[] {
   const shapes: Shape[] = [];
+  const add = (label: string, sel: BarsSelection): void => {
+    shapes.push({ label: `${label} [version]`, ...csvVersionSql(sel) });
+    shapes.push({ label: `${label} [export]`, ...csvSql(sel) });
+  };
   for (const tf of TIMEFRAMES) {
-    for (const sort of SORTS) {
-      shapes.push({
-        label: describe(tf, sort, 'no limit'),
-        ...singleCsvCopySql(selection({ timeframe: tf, sort, limit: undefined })),
-      });
-    }
+    for (const sort of SORTS)
+      add(describe(tf, sort, 'no limit'), selection({ timeframe: tf, sort, limit: undefined }));
   }
   for (const tf of REPRESENTATIVE) {
     for (const sort of SORTS) {
-      shapes.push({
-        label: describe(tf, sort, 'limit 100'),
-        ...singleCsvCopySql(selection({ timeframe: tf, sort })),
-      });
+      add(describe(tf, sort, 'limit 100'), selection({ timeframe: tf, sort }));
       for (const [name, filter] of FILTERS.slice(1)) {
-        shapes.push({
-          label: describe(tf, sort, `no limit, ${name}`),
-          ...singleCsvCopySql(selection({ timeframe: tf, sort, limit: undefined, ...filter })),
-        });
+        add(
+          describe(tf, sort, `no limit, ${name}`),
+          selection({ timeframe: tf, sort, limit: undefined, ...filter }),
+        );
       }
     }
   }
   return shapes;
+}
+
+function lookups(): Shape[] {
+  return [
+    { label: 'known symbols', ...knownSymbolsSql(['AAPL', 'MSFT']) },
+    ...TIMEFRAMES.map((tf) => ({ label: `latest ${tf}`, ...latestBarSql('AAPL', tf) })),
+  ];
 }
 
 /** One entry per distinct statement text, headed by every shape that produces it. */
@@ -226,14 +250,18 @@ function file(title: string, shapes: Shape[]): string {
 /** File name → content, for every snapshot file. */
 export function renderSqlSnapshots(): Map<string, string> {
   return new Map([
-    ['single-page.sql', file('Single-symbol JSON page, one statement', singlePages())],
+    ['single-page.sql', file('Single-symbol JSON page', singlePages())],
     ['single-page-pieces.sql', file('Single-symbol JSON page in pieces of 500 bars', pieces())],
-    ['single-page-halves.sql', file('Single-symbol JSON page read in two halves', halves())],
+    [
+      'single-page-halves.sql',
+      file('Single-symbol JSON page with read connections to spare', halves()),
+    ],
     [
       'single-page-streamed.sql',
       file('Single-symbol JSON page streamed from a binary COPY', streamed()),
     ],
     ['multi-page.sql', file('Multi-symbol JSON page', multi())],
-    ['csv.sql', file('Single-symbol CSV export (COPY)', csv())],
+    ['csv.sql', file('Single-symbol CSV export: version (ETag) and COPY', csv())],
+    ['lookups.sql', file('Symbol existence and the latest bar', lookups())],
   ]);
 }

@@ -1,14 +1,14 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, Min, Validate } from 'class-validator';
 
+import { QueryNumber } from '../../common/query-number';
 import { TimeParamConstraint } from '../../common/time-param.constraint';
 
 /** Keyset pagination, newest first: pass the previous page's `nextCursor` as `cursor`. */
 export class AuditPageQueryDto {
   @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 })
   @IsOptional()
-  @Type(() => Number)
+  @QueryNumber()
   @IsInt()
   @Min(1)
   @Max(500)

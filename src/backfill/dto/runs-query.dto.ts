@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 
+import { QueryNumber } from '../../common/query-number';
 import { SYMBOL_PATTERN, SYMBOL_RULE } from '../../market/symbol';
 import { RUN_STATUSES, RunStatus } from '../backfill-runs.repository';
 
@@ -19,7 +19,7 @@ export class RunsQueryDto {
 
   @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
   @IsOptional()
-  @Type(() => Number)
+  @QueryNumber()
   @IsInt()
   @Min(1)
   @Max(200)
@@ -27,7 +27,7 @@ export class RunsQueryDto {
 
   @ApiPropertyOptional({ minimum: 0, default: 0 })
   @IsOptional()
-  @Type(() => Number)
+  @QueryNumber()
   @IsInt()
   @Min(0)
   @Max(1_000_000)

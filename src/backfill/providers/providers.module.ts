@@ -6,7 +6,7 @@ import {
   circuitBreakerState,
   upstreamRequests,
   upstreamRetries,
-} from '../../metrics/instruments';
+} from '../../metrics';
 import { DemoProvider } from './demo/demo.provider';
 import { MARKET_DATA_PROVIDER } from './market-data-provider';
 import { PolygonProvider } from './polygon/polygon.provider';

@@ -1,6 +1,7 @@
+import { etagOf } from '../../common/http-caching';
 import { SeriesChanges } from '../../common/series-changes';
 import { AppConfig } from '../../config/app-config';
-import { ADMIT_ON_REUSE_BYTES, BarsCache, etagOf } from './bars-cache';
+import { ADMIT_ON_REUSE_BYTES, BarsCache } from './bars-cache';
 
 const config = (ttl: string) => AppConfig.fromEnv({ CACHE_TTL_SECONDS: ttl });
 

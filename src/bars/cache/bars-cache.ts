@@ -1,11 +1,11 @@
-import { hash } from 'node:crypto';
+import type { Readable } from 'node:stream';
 
 import { Injectable } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 
 import { SeriesChanges } from '../../common/series-changes';
 import { AppConfig } from '../../config/app-config';
-import { cacheMemoryBytes, cacheRequests } from '../../metrics/instruments';
+import { cacheMemoryBytes, cacheRequests } from '../../metrics';
 import { ARENA_BLOCK_BYTES, ArenaBody, BodyArena } from './body-arena';
 import { CacheAdmission } from './cache-admission';
 
@@ -29,9 +29,9 @@ const MAX_ENTRY_SHARE = 1 / 32;
  */
 export const ADMIT_ON_REUSE_BYTES = 64 * 1024;
 
-/** What the LRU holds: the body lives in the arena. */
+/** What the LRU holds: the body lives in the arena (or, with it off, is the response's own). */
 interface CacheEntry {
-  body: ArenaBody;
+  body: ArenaBody | Buffer;
   etag: string;
 }
 
@@ -62,6 +62,7 @@ const countedBytes = (bodyLength: number, key: string): number =>
 export class BarsCache {
   private readonly lru: LRUCache<string, CacheEntry> | undefined;
   private readonly arena: BodyArena | undefined;
+  /** Undefined when READ_PATH_DISABLE lists `admission`: every response is stored. */
   private readonly admission: CacheAdmission | undefined;
   private readonly maxEntryBytes: number;
 
@@ -82,11 +83,14 @@ export class BarsCache {
     if (ttl <= 0) return;
     // The arena holds what the LRU counts (whole blocks) plus one entry: the new entry's blocks
     // are taken before the LRU evicts older entries to make room for it.
-    const arena = new BodyArena(maxBytes + this.maxEntryBytes, (bytes) =>
-      cacheMemoryBytes.set({ cache: 'bars' }, bytes),
-    );
+    const disabled = config.readPath.disabled;
+    const arena = disabled.has('arena')
+      ? undefined
+      : new BodyArena(maxBytes + this.maxEntryBytes, (bytes) =>
+          cacheMemoryBytes.set({ cache: 'bars' }, bytes),
+        );
     this.arena = arena;
-    this.admission = new CacheAdmission(maxBytes);
+    this.admission = disabled.has('admission') ? undefined : new CacheAdmission(maxBytes);
     this.lru = new LRUCache<string, CacheEntry>({
       // CACHE_MAX_MB bounds the bodies' blocks plus keys and overhead.
       maxSize: maxBytes,
@@ -94,7 +98,9 @@ export class BarsCache {
       sizeCalculation: (entry, key) => countedBytes(entry.body.length, key),
       ttl,
       // Every way out of the LRU (evicted, expired, replaced, cleared) frees the blocks.
-      dispose: (entry) => arena.release(entry.body),
+      dispose: (entry) => {
+        if (!Buffer.isBuffer(entry.body)) arena!.release(entry.body);
+      },
     });
   }
 
@@ -115,31 +121,30 @@ export class BarsCache {
     if (!this.active) return undefined;
     const hit = this.lru!.get(key);
     cacheRequests.inc({ cache: 'bars', result: hit ? 'hit' : 'miss' });
-    return hit && { body: this.arena!.read(hit.body), etag: hit.etag };
+    if (!hit) return undefined;
+    const body = Buffer.isBuffer(hit.body) ? hit.body : this.arena!.read(hit.body);
+    return { body, etag: hit.etag };
   }
 
-  set(key: string, value: CachedResponse): void {
-    if (!this.active) return;
+  /** Stores a response; a streamed one (a large page, read as it is sent) is never stored. */
+  set(key: string, value: { body: Buffer | Readable; etag: string }): void {
+    if (!this.active || !Buffer.isBuffer(value.body)) return;
     const length = value.body.length;
     // Too large to keep: checked before copying (the LRU would refuse it after).
     if (countedBytes(length, key) > this.maxEntryBytes) return;
-    if (length >= ADMIT_ON_REUSE_BYTES && !this.admission!.admit(key, length)) return;
-    const body = this.arena!.store(value.body);
+    if (this.admission && length >= ADMIT_ON_REUSE_BYTES && !this.admission.admit(key, length)) {
+      return;
+    }
+    const body = this.arena ? this.arena.store(value.body) : value.body;
     if (!body) return;
     const entry = { body, etag: value.etag };
     this.lru!.set(key, entry);
     // Refused after all (it cannot be, given the check above): do not lose the blocks.
-    if (this.lru!.peek(key) !== entry) this.arena!.release(body);
+    if (this.lru!.peek(key) !== entry && !Buffer.isBuffer(body)) this.arena!.release(body);
   }
 
   /** Bytes the cache's arena has allocated (it never gives them back; see BodyArena). */
   get arenaBytes(): number {
     return this.arena?.allocatedBytes ?? 0;
   }
-}
-
-/** Weak validator: compression changes the bytes on the wire, not the representation. */
-export function etagOf(body: string | Buffer): string {
-  // crypto.hash is the one-shot form: no Hash object per call (about 2 µs less per response).
-  return `W/"${hash('sha1', body, 'base64url')}"`;
 }

@@ -1,7 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, Validate } from 'class-validator';
 
+import { QueryNumber } from '../../common/query-number';
 import { TimeParamConstraint } from '../../common/time-param.constraint';
 import { Timeframe, TIMEFRAMES } from '../../market/timeframes';
 
@@ -44,7 +45,7 @@ export class BarsQueryDto {
     description: 'Bars per page (JSON). CSV is uncapped unless given.',
   })
   @IsOptional()
-  @Type(() => Number)
+  @QueryNumber()
   @IsInt({ message: `must be an integer from 1 to ${MAX_LIMIT}` })
   @Min(1, { message: `must be an integer from 1 to ${MAX_LIMIT}` })
   @Max(MAX_LIMIT, { message: `must be an integer from 1 to ${MAX_LIMIT}` })
@@ -78,7 +79,7 @@ export class BarsQueryDto {
 
   @ApiPropertyOptional({ minimum: 0, maximum: 1, description: 'Only bars scoring at least this.' })
   @IsOptional()
-  @Type(() => Number)
+  @QueryNumber()
   @Min(0, { message: 'must be a number from 0 to 1' })
   @Max(1, { message: 'must be a number from 0 to 1' })
   minQuality?: number;

@@ -1,4 +1,4 @@
-import { Controller, Get, Headers, Param, Query, Req, Res, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, Headers, Param, Query, Req, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiNotFoundResponse,
@@ -13,7 +13,6 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { BarsService } from '../bars.service';
 import { BarsQueryDto, LatestBarQueryDto, MultiBarsQueryDto } from './bars-query.dto';
 import { BarsPageDto, LatestBarDto, MultiBarsPageDto } from './bars-response.dto';
-import { EtagInterceptor } from './etag.interceptor';
 import { sendBarsResponse } from './send-bars-response';
 
 const SYMBOL_PARAM = {
@@ -38,19 +37,21 @@ export class BarsController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    sendBarsResponse(request, reply, await this.bars.getMultiBars(query, accept));
+    await sendBarsResponse(request, reply, await this.bars.getMultiBars(query, accept));
   }
 
   @Get(':symbol/latest')
-  @UseInterceptors(EtagInterceptor)
   @ApiParam(SYMBOL_PARAM)
   @ApiOkResponse({ type: LatestBarDto, description: 'The newest bar (null when none stored).' })
   @ApiNotFoundResponse({ description: 'Unknown symbol.' })
-  latest(
+  @ApiResponse({ status: 304, description: 'Not modified (If-None-Match).' })
+  async latest(
     @Param('symbol') symbol: string,
     @Query() query: LatestBarQueryDto,
-  ): Promise<LatestBarDto> {
-    return this.bars.getLatest(symbol, query);
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    await sendBarsResponse(request, reply, await this.bars.getLatest(symbol, query));
   }
 
   /**
@@ -73,6 +74,6 @@ export class BarsController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    sendBarsResponse(request, reply, await this.bars.getBars(symbol, query, accept));
+    await sendBarsResponse(request, reply, await this.bars.getBars(symbol, query, accept));
   }
 }

@@ -1,33 +1,44 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
-import { matchesIfNoneMatch, sendJsonWithEtag } from '../../common/http-caching';
+import { matchesIfNoneMatch } from '../../common/http-caching';
 import type { BarsResponse } from '../bars.service';
 
-/** Sends a bar page (pre-built or streamed JSON with its ETag, or a CSV stream) on a reply. */
-export function sendBarsResponse(
+/**
+ * Sends a bar response with its validators, or a bodiless 304 when the client already holds it.
+ * Bodies are bytes or a stream of bytes with the content type set, so Fastify forwards them
+ * without serialising again.
+ */
+export async function sendBarsResponse(
   request: FastifyRequest,
   reply: FastifyReply,
   response: BarsResponse,
-): FastifyReply {
+): Promise<FastifyReply> {
+  const body = response.kind === 'json' ? response.body : undefined;
+  const close = (): void => {
+    // A streamed page's COPY ends with it (its connection is closed, see copyOut).
+    if (body && !Buffer.isBuffer(body)) body.destroy();
+  };
   if (reply.sent) {
-    // Answered already (the request deadline passed): close the page's COPY, send nothing.
-    if (response.kind !== 'json') response.stream.destroy();
+    // Answered already (the request deadline passed): send nothing.
+    close();
     return reply;
   }
-  if (response.kind === 'json') return sendJsonWithEtag(request, reply, response);
-  if (response.kind === 'json-stream') {
-    reply.header('etag', response.etag).header('cache-control', response.cacheControl);
-    reply.header('vary', 'Accept, Accept-Encoding');
-    if (matchesIfNoneMatch(request, response.etag)) {
-      response.stream.destroy(); // ends the page's COPY (its connection is closed, see copyOut)
-      return reply.status(304).send();
-    }
-    return reply.header('content-type', 'application/json; charset=utf-8').send(response.stream);
+  reply.header('etag', response.etag).header('cache-control', response.cacheControl);
+  reply.header('vary', 'Accept, Accept-Encoding');
+  if (matchesIfNoneMatch(request, response.etag)) {
+    close();
+    return reply.status(304).send();
+  }
+  if (response.kind === 'json') {
+    return reply.header('content-type', 'application/json; charset=utf-8').send(response.body);
+  }
+  const stream = await response.open();
+  if (reply.sent) {
+    stream.destroy();
+    return reply;
   }
   return reply
     .header('content-type', 'text/csv; charset=utf-8')
     .header('content-disposition', `inline; filename="${response.filename}"`)
-    .header('cache-control', response.cacheControl)
-    .header('vary', 'Accept, Accept-Encoding')
-    .send(response.stream);
+    .send(stream);
 }

@@ -12,14 +12,14 @@ describe('BarQueryResolver', () => {
       timeframe: '1d',
       sort: 'asc',
       limit: 5000,
-      endExclusiveIso: '2024-06-15T12:00:00.001Z',
-      startIso: '2023-06-16T12:00:00.001Z',
+      endExclusiveIso: '2024-06-15T12:01:00.000Z',
+      startIso: '2023-06-16T12:01:00.000Z',
     });
   });
 
   it('defaults to the last 30 days for intraday timeframes', () => {
     const { selection } = resolver.resolve(['AAPL'], { timeframe: '4h' }, undefined);
-    expect(selection.startIso).toBe('2024-05-16T12:00:00.001Z');
+    expect(selection.startIso).toBe('2024-05-16T12:01:00.000Z');
   });
 
   it('counts the default window back from an explicit end, whose whole day is included', () => {

@@ -9,6 +9,7 @@ import { CursorPosition, decodeCursor, fingerprint } from './bar-cursor';
 import type { BarsSelection } from './selection';
 
 export const DEFAULT_LIMIT = 5000;
+const MINUTE_MS = 60_000;
 
 export interface ResolvedQuery {
   selection: BarsSelection;
@@ -61,7 +62,7 @@ export class BarQueryResolver {
       after = decodeCursor(query.cursor, print);
       ({ startMs, endExclusiveMs } = after);
     } else {
-      endExclusiveMs = end ? exclusiveEnd(end) : this.clock.now().getTime() + 1;
+      endExclusiveMs = end ? exclusiveEnd(end) : this.defaultEnd();
       startMs = start ? start.ms : endExclusiveMs - TIMEFRAME_SPECS[timeframe].defaultWindowMs;
       if (start && !end && startMs >= endExclusiveMs) {
         throw InvalidInputError.field('start', 'must not be after end (which defaults to now)');
@@ -81,6 +82,16 @@ export class BarQueryResolver {
       limit: format === 'csv' ? query.limit : (query.limit ?? DEFAULT_LIMIT),
     };
     return { selection, startMs, endExclusiveMs, fingerprint: print, format };
+  }
+
+  /**
+   * The exclusive end of a query without `end`: the end of the current minute. Exact (no bar
+   * starts later than now, and bars start on whole minutes at the finest), and the same for
+   * every request within the minute, so such a page is cacheable and revalidatable; a write
+   * still changes its cache generation and its ETag.
+   */
+  private defaultEnd(): number {
+    return (Math.floor(this.clock.now().getTime() / MINUTE_MS) + 1) * MINUTE_MS;
   }
 }
 

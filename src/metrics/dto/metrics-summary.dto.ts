@@ -124,7 +124,7 @@ export class DataSummaryDto {
 }
 
 export class ProcessSummaryDto {
-  @ApiProperty()
+  @ApiProperty({ description: 'Resident memory, summed over the processes' })
   rssBytes!: number;
 
   @ApiProperty()
@@ -138,8 +138,14 @@ export class MetricsSummaryDto {
   @ApiProperty({ example: '2024-01-02T14:30:00.000Z' })
   generatedAt!: string;
 
-  @ApiProperty()
+  @ApiProperty({ description: 'Seconds since the answering process started' })
   uptimeSeconds!: number;
+
+  @ApiProperty({
+    description:
+      'Processes whose figures are summed here: the API_WORKERS of this server (1 without workers). Several replicas behind a balancer are scraped one by one.',
+  })
+  processes!: number;
 
   @ApiProperty({ type: RequestsSummaryDto })
   requests!: RequestsSummaryDto;

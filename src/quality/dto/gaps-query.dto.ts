@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsArray, IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 
+import { QueryNumber } from '../../common/query-number';
 import { SYMBOL_PATTERN, SYMBOL_RULE } from '../../market/symbol';
 import { GAP_STATUSES, GapStatus } from '../gaps.repository';
 
@@ -19,7 +19,7 @@ export class GapsQueryDto {
 
   @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100 })
   @IsOptional()
-  @Type(() => Number)
+  @QueryNumber()
   @IsInt()
   @Min(1)
   @Max(1000)
@@ -27,7 +27,7 @@ export class GapsQueryDto {
 
   @ApiPropertyOptional({ minimum: 0, default: 0 })
   @IsOptional()
-  @Type(() => Number)
+  @QueryNumber()
   @IsInt()
   @Min(0)
   @Max(10_000_000)

@@ -1,64 +1,21 @@
-import { spawn } from 'node:child_process';
-import * as path from 'node:path';
-
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 
 import { insertSymbols } from '../../factories/symbols';
 import { FakePolygon, startFakePolygon } from '../../fake-polygon/fake-polygon.server';
 import { fakePolygonEnv } from '../../fake-polygon/fake-polygon-env';
-import { cleanEnv, ROOT } from '../../support/spawn-process';
+import { withClient } from '../../support/pg-client';
+import { KillableRun, runNodeKillable } from '../../support/process-control';
 import { createTestDatabase, dropTestDatabase } from '../../support/test-database';
 
 const ARGS = ['backfill', '--timeframes', '1m', '--from', '2024-01-02', '--to', '2024-02-09'];
-
-interface CliRun {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  output: string;
-}
 
 /** Runs `node dist/cli.js …` (the real build); `killWhen` may SIGKILL it mid-run. */
 function runCli(
   env: Record<string, string>,
   args: string[],
   killWhen?: () => Promise<boolean>,
-): Promise<CliRun> {
-  const proc = spawn(process.execPath, [path.join(ROOT, 'dist/cli.js'), ...args], {
-    cwd: ROOT,
-    env: cleanEnv(env),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  proc.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  proc.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  let watching = killWhen !== undefined;
-  const watch = async (): Promise<void> => {
-    while (watching) {
-      if (await killWhen!().catch(() => false)) {
-        proc.kill('SIGKILL');
-        return;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-  };
-  void watch();
-  return new Promise((resolve) => {
-    proc.once('exit', (code, signal) => {
-      watching = false;
-      resolve({ code, signal, output });
-    });
-  });
-}
-
-async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
+): Promise<KillableRun> {
+  return runNodeKillable('dist/cli.js', args, env, killWhen);
 }
 
 async function prepare(url: string, env: Record<string, string>): Promise<void> {

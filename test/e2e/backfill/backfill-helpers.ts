@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 
+import { ADVISORY_LOCKS } from '../../../src/database/advisory-locks';
 import type { Bar } from '../../../src/market/bar';
 
 /** Polls a run until it leaves `running` (bounded); returns the run with its series. */
@@ -77,4 +78,15 @@ export async function storedBars(
     vwap: row.vwap as number | null,
     trades: row.trades === null ? null : Number(row.trades),
   }));
+}
+
+/** Kills the database backend holding the scheduler's advisory lock; true when there was one. */
+export async function terminateSchedulerLockHolder(dataSource: DataSource): Promise<boolean> {
+  const rows: { ok: boolean }[] = await dataSource.query(
+    `SELECT pg_terminate_backend(pid) AS ok FROM pg_locks
+      WHERE locktype = 'advisory' AND objsubid = 1 AND granted
+        AND ((classid::bigint << 32) | objid::bigint) = $1`,
+    [ADVISORY_LOCKS.scheduler],
+  );
+  return rows.length === 1 && rows[0].ok;
 }

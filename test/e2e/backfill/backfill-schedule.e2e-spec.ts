@@ -1,13 +1,12 @@
 import request from 'supertest';
 
 import { BackfillScheduler } from '../../../src/backfill/backfill-scheduler.service';
-import { ADVISORY_LOCKS } from '../../../src/database/advisory-locks';
 import { createApiKey } from '../../factories/api-keys';
 import { insertSymbols } from '../../factories/symbols';
 import { FakePolygon, startFakePolygon } from '../../fake-polygon/fake-polygon.server';
 import { fakePolygonEnv } from '../../fake-polygon/fake-polygon-env';
 import { startTestApp, TestApp } from '../../support/test-app';
-import { waitForRun } from './backfill-helpers';
+import { terminateSchedulerLockHolder, waitForRun } from './backfill-helpers';
 
 async function until(check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -89,13 +88,7 @@ describe('scheduled backfill', () => {
       );
       return rows[0].n > 0;
     });
-    const terminated = await a.dataSource.query(
-      `SELECT pg_terminate_backend(pid) AS ok FROM pg_locks
-        WHERE locktype = 'advisory' AND objsubid = 1 AND granted
-          AND ((classid::bigint << 32) | objid::bigint) = $1`,
-      [ADVISORY_LOCKS.scheduler],
-    );
-    expect(terminated).toEqual([{ ok: true }]);
+    expect(await terminateSchedulerLockHolder(a.dataSource)).toBe(true);
     const result = await tick;
     expect(result).toMatchObject({ ran: true, status: 'interrupted' });
     const [run] = await a.dataSource.query(

@@ -143,6 +143,55 @@ describe('HTTP caching and the read cache', () => {
     ).toBe(205);
   });
 
+  it('makes a request without end cacheable and revalidatable, and a write still shows', async () => {
+    // The README's own kind of request: no start, no end. It ends with the current minute.
+    const path = '/api/v1/historical/AAPL?timeframe=1m&limit=5';
+    const first = await request(t.url).get(path).expect(200);
+    const again = await request(t.url).get(path).set('If-None-Match', first.headers.etag);
+    // The same minute answers 304; across a minute boundary the window moved: a new page.
+    if (again.status === 200)
+      expect(Date.parse(again.body.end)).toBeGreaterThan(Date.now() - 60_000);
+    else expect(again.status).toBe(304);
+    expect(first.headers['cache-control']).toBe('public, no-cache');
+    const now = Date.now();
+    expect(Date.parse(first.body.end)).toBeGreaterThanOrEqual(now - 61_000);
+    expect(Date.parse(first.body.end) % MINUTE).toBe(MINUTE - 1);
+
+    const recent = makeBars(Math.floor(now / MINUTE) * MINUTE - 3 * MINUTE, 2, MINUTE, { seed: 3 });
+    await insertBars(t.dataSource, 'AAPL', '1m', recent);
+    t.app.get(SeriesChanges).publish('AAPL', '1m');
+    const after = await request(t.url).get(path).expect(200);
+    expect(after.body.count).toBe(2);
+    expect(after.headers.etag).not.toBe(first.headers.etag);
+  });
+
+  it('sends CSV with an ETag: 304 without reading the export, a new tag after a write', async () => {
+    const path = `/api/v1/historical/MSFT?${RANGE}&format=csv`;
+    const first = await request(t.url).get(path).expect(200);
+    const etag = first.headers.etag;
+    expect(etag).toMatch(/^W\/".+"$/);
+    const again = await request(t.url).get(path).set('If-None-Match', etag).expect(304);
+    expect(again.text).toBe('');
+    const other = await request(t.url).get(`${path}&sort=desc`).expect(200);
+    expect(other.headers.etag).not.toBe(etag);
+    // No notification: the tag comes from the data itself, not from the cache's generations.
+    await insertBars(t.dataSource, 'MSFT', '1m', makeBars(START + 500 * MINUTE, 1, MINUTE));
+    const changed = await request(t.url).get(path).set('If-None-Match', etag).expect(200);
+    expect(changed.headers.etag).not.toBe(etag);
+    expect(changed.text.trim().split('\n').length).toBe(first.text.trim().split('\n').length + 1);
+  });
+
+  it('answers the latest bar with an ETag and 304', async () => {
+    const first = await request(t.url)
+      .get('/api/v1/historical/AAPL/latest?timeframe=1m')
+      .expect(200);
+    expect(first.body.bar).toMatchObject({ open: expect.any(Number) });
+    await request(t.url)
+      .get('/api/v1/historical/AAPL/latest?timeframe=1m')
+      .set('If-None-Match', first.headers.etag)
+      .expect(304);
+  });
+
   it('reads straight from the database when the cache is off', async () => {
     const uncached = await startTestApp({
       databaseUrl: t.databaseUrl,

@@ -1,3 +1,6 @@
+import { CallHandler, ExecutionContext, Injectable, Module, NestInterceptor } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import type { Observable } from 'rxjs';
 import request from 'supertest';
 
 import { ApiKeyGuard } from '../../../src/api-keys/api-key.guard';
@@ -148,6 +151,41 @@ describe('the historical fast lane', () => {
     expect(bad.via).toBe('fast');
     expect(bad.res.status).toBe(401);
     expect(bad.res.headers['content-type']).toMatch(/^application\/problem\+json/);
+  });
+});
+
+describe('the fast lane and enhancers it would skip', () => {
+  @Injectable()
+  class AuditEveryRequest implements NestInterceptor {
+    intercept(_context: ExecutionContext, next: CallHandler): Observable<unknown> {
+      return next.handle();
+    }
+  }
+  @Module({ providers: [{ provide: APP_INTERCEPTOR, useClass: AuditEveryRequest }] })
+  class AuditModule {}
+
+  it('refuses to start when a global interceptor exists that the lane would skip', async () => {
+    await expect(startTestApp({ extraModules: [AuditModule] })).rejects.toThrow(
+      /fast lane of GET \/api\/v1\/historical.* would skip the global interceptor AuditEveryRequest/,
+    );
+  });
+
+  it('serves the latest bar and multi-symbol pages too, through the same guard', async () => {
+    const t = await startTestApp();
+    try {
+      await insertSymbols(t.dataSource, [{ symbol: 'AAPL' }, { symbol: 'MSFT' }]);
+      const guard = t.app.get(ApiKeyGuard);
+      const canActivate = jest.spyOn(guard, 'canActivate');
+      const admit = jest.spyOn(guard, 'admit');
+      await request(t.url).get('/api/v1/historical/AAPL/latest?timeframe=1m').expect(200);
+      await request(t.url).get('/api/v1/historical?symbols=AAPL,MSFT&limit=5').expect(200);
+      expect([admit.mock.calls.length, canActivate.mock.calls.length]).toEqual([2, 0]);
+      await request(t.url).get('/api/v1/historical/AAPL/latest?timeframe=2m').expect(400);
+      expect(canActivate).toHaveBeenCalledTimes(1);
+    } finally {
+      jest.restoreAllMocks();
+      await t.close();
+    }
   });
 });
 

@@ -3,6 +3,7 @@ import request from 'supertest';
 import type { BarsSelection } from '../../../src/bars/query/selection';
 import { PAGE_CHUNK_BARS } from '../../../src/bars/query/sql/pieces';
 import { BarsRepository } from '../../../src/bars/read/bars.repository';
+import type { TextPage } from '../../../src/bars/read/bars-page';
 import { insertBars, makeBars } from '../../factories/bars';
 import { insertSymbols } from '../../factories/symbols';
 import { startTestApp, TestApp } from '../../support/test-app';
@@ -42,14 +43,16 @@ describe('one-statement pages in pieces', () => {
     includeQuality: false,
     ...overrides,
   });
+  /** With one read connection a page is never read in halves: one statement, in pieces. */
+  const findPageInOneStatement = (sel: BarsSelection) =>
+    t.app.get(BarsRepository).findPage(sel) as Promise<TextPage | undefined>;
   const barsIn = (piece: string): number => piece.split('{"timestamp":').length - 1;
-  const stampsOf = (pieces: string[]): number[] =>
+  const stampsOf = (pieces: readonly string[]): number[] =>
     (JSON.parse(`[${pieces.join(',')}]`) as { timestamp: string }[]).map((bar) =>
       Date.parse(bar.timestamp),
     );
 
   it('cuts a page into pieces of at most PAGE_CHUNK_BARS bars that join into the page', async () => {
-    const repository = t.app.get(BarsRepository);
     const cases: [Partial<BarsSelection>, number][] = [
       [{ limit: PAGE_CHUNK_BARS }, 1],
       [{ limit: PAGE_CHUNK_BARS + 1 }, 2],
@@ -60,7 +63,7 @@ describe('one-statement pages in pieces', () => {
     ];
     for (const [overrides, expectedPieces] of cases) {
       const sel = selection(overrides);
-      const page = await repository.findPageInOneStatement(sel);
+      const page = await findPageInOneStatement(sel);
       const limit = sel.limit!;
       const expected = (sel.sort === 'desc' ? [...minutes].reverse() : minutes)
         .slice(0, limit)
@@ -79,7 +82,7 @@ describe('one-statement pages in pieces', () => {
   it('leaves no piece empty when the selection ends inside the page', async () => {
     // 2,600 bars from the start, a limit of 2,000 and a cursor after bar 1,200: 1,400 bars left,
     // so the last of the four possible pieces has no bars and the page has no next.
-    const page = await t.app.get(BarsRepository).findPageInOneStatement(
+    const page = await findPageInOneStatement(
       selection({
         limit: 2_000,
         after: { bucketIso: new Date(minutes[1_199].ts).toISOString() },
@@ -94,17 +97,13 @@ describe('one-statement pages in pieces', () => {
     // 2,600 minutes are 520 five-minute buckets: pieces of 500 and 20.
     const buckets = Array.from({ length: 520 }, (_, i) => JAN2 + i * 5 * 60_000);
     for (const sort of ['asc', 'desc'] as const) {
-      const page = await t.app
-        .get(BarsRepository)
-        .findPageInOneStatement(selection({ timeframe: '5m', limit: 1_000, sort }));
+      const page = await findPageInOneStatement(selection({ timeframe: '5m', limit: 1_000, sort }));
       expect(page!.pieces.map(barsIn)).toEqual([500, 20]);
       expect(page!.n).toBe(520);
       expect(stampsOf(page!.pieces)).toEqual(sort === 'asc' ? buckets : [...buckets].reverse());
     }
     // A page cut short by its limit drops the bucket past it from its last piece.
-    const limited = await t.app
-      .get(BarsRepository)
-      .findPageInOneStatement(selection({ timeframe: '5m', limit: 510 }));
+    const limited = await findPageInOneStatement(selection({ timeframe: '5m', limit: 510 }));
     expect(limited!.pieces.map(barsIn)).toEqual([500, 10]);
     expect(limited!.more).toBe(true);
     expect(stampsOf(limited!.pieces)).toEqual(buckets.slice(0, 510));

@@ -1,5 +1,4 @@
-import { addDays } from '../../../quality/calendars/calendar-dates';
-import { calendarFor } from '../../../quality/calendars/calendar-for';
+import { addDays, calendarFor } from '../../../quality';
 import { SplitSchedule } from './synthetic-market';
 
 /** The demo stock that splits (and pays dividends), so the quick start shows adjustment. */

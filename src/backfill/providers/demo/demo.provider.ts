@@ -1,6 +1,6 @@
 import { Bar } from '../../../market/bar';
-import { addDays } from '../../../quality/calendars/calendar-dates';
-import { calendarFor } from '../../../quality/calendars/calendar-for';
+import { addDays } from '../../../quality';
+import { calendarFor } from '../../../quality';
 import {
   BarsRequest,
   CorporateActionsRequest,

@@ -1,9 +1,9 @@
 import { AssetClass } from '../../../market/asset-classes';
 import { Bar } from '../../../market/bar';
 import { BaseTimeframe } from '../../../market/timeframes';
-import { addDays, daysBetween } from '../../../quality/calendars/calendar-dates';
-import { calendarFor } from '../../../quality/calendars/calendar-for';
-import { ExchangeCalendar } from '../../../quality/calendars/exchange-calendar';
+import { addDays, daysBetween } from '../../../quality';
+import { calendarFor } from '../../../quality';
+import { ExchangeCalendar } from '../../../quality';
 import { hashString, SeededRandom } from './seeded-random';
 
 const MINUTE_MS = 60_000;

@@ -8,6 +8,13 @@ export interface RowsSql {
   rows: string;
   /** The selection's conditions on raw bars under another alias (same bind parameters). */
   whereAt: (alias: string) => string;
+  /**
+   * A bounded aggregation's edge (see RowsOptions.boundedRaw): the LATERAL join that finds it,
+   * to place before the rows in the statement, and the condition that says the bound cut the
+   * page short; '' and null when not bounded.
+   */
+  edgeJoin: string;
+  cutShort: ((more: string) => string) | null;
 }
 
 export interface RowsOptions {
@@ -21,6 +28,18 @@ export interface RowsOptions {
   join?: boolean;
   /** One more condition on the raw bars `b`. */
   extraWhere?: string;
+  /**
+   * Aggregate only the first this many raw bars of the selection (in page order), so that a
+   * page costs in proportion to the page, not to the range behind it (a request without `end`
+   * would otherwise aggregate every bar to the end of the data before the limit applies).
+   * The edge is the raw bar at that position, found by an index-only OFFSET probe; the bucket
+   * it falls in may be partial and is left out, so every bucket served is complete. The caller
+   * sizes the bound so that it holds more buckets than the page when base bars are at least
+   * their base spacing apart; when they are not (`cutShort` true), it reads again unbounded.
+   */
+  boundedRaw?: number;
+  /** The time range as SQL (the latest bar's lookback) instead of the selection's, bound. */
+  range?: { start: string; endExclusive: string };
 }
 
 const EPOCH = `TIMESTAMPTZ '1970-01-01 00:00:00+00'`;
@@ -30,16 +49,16 @@ const EPOCH = `TIMESTAMPTZ '1970-01-01 00:00:00+00'`;
  * `s.time_zone` where local; null for stored timeframes. Fixed fragments chosen from the table,
  * never built from input.
  */
-function bucketSql(bucketing: Bucketing): string | null {
+function bucketSql(bucketing: Bucketing, ts = 'b.ts'): string | null {
   switch (bucketing.kind) {
     case 'stored':
       return null;
     case 'epoch':
-      return `date_bin(INTERVAL '${bucketing.interval}', b.ts, ${EPOCH})`;
+      return `date_bin(INTERVAL '${bucketing.interval}', ${ts}, ${EPOCH})`;
     case 'local':
-      return `(date_bin(INTERVAL '${bucketing.interval}', b.ts AT TIME ZONE s.time_zone, TIMESTAMP '2000-01-01') AT TIME ZONE s.time_zone)`;
+      return `(date_bin(INTERVAL '${bucketing.interval}', ${ts} AT TIME ZONE s.time_zone, TIMESTAMP '2000-01-01') AT TIME ZONE s.time_zone)`;
     case 'calendar':
-      return `(date_trunc('${bucketing.unit}', b.ts AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone)`;
+      return `(date_trunc('${bucketing.unit}', ${ts} AT TIME ZONE s.time_zone) AT TIME ZONE s.time_zone)`;
   }
 }
 
@@ -56,8 +75,8 @@ export function rowsSql(sel: BarsSelection, p: Params, options: RowsOptions): Ro
   const bucketExpression = bucketSql(spec.bucketing);
   const dir = direction(sel.sort);
   const timeframe = p.add(spec.base, 'text');
-  const start = p.add(sel.startIso, 'timestamptz');
-  const end = p.add(sel.endExclusiveIso, 'timestamptz');
+  const start = options.range?.start ?? p.add(sel.startIso, 'timestamptz');
+  const end = options.range?.endExclusive ?? p.add(sel.endExclusiveIso, 'timestamptz');
   const quality = sel.minQuality !== undefined ? p.add(sel.minQuality, 'real') : null;
   // The keyset condition on the bucket. Every raw bar of a later bucket (asc) has ts >= that
   // bucket's start > the cursor, and of an earlier bucket (desc) ts < the cursor, so the same
@@ -84,19 +103,35 @@ export function rowsSql(sel: BarsSelection, p: Params, options: RowsOptions): Ro
     ]
       .filter((condition) => condition !== null)
       .join(' AND ');
-  const where = options.extraWhere ? `${whereAt('b')} AND ${options.extraWhere}` : whereAt('b');
   const join = options.join ?? multi;
   const order = multi ? `b.symbol, bucket ${dir}` : `bucket ${dir}`;
   const limit = limitRows !== undefined ? `LIMIT ${p.add(limitRows, 'int')}` : '';
   const from = `FROM bars b ${join ? 'JOIN symbols s ON s.symbol = b.symbol' : ''}`;
 
+  const conditions = [whereAt('b')];
+  if (options.extraWhere) conditions.push(options.extraWhere);
+
   if (bucketExpression === null) {
     const columns = BAR_FIELDS.slice(1).map((field) => rawField(field.column));
     const rows = `SELECT b.symbol, b.ts AS bucket, ${columns.join(', ')}
             ${from}
-            WHERE ${where}
+            WHERE ${conditions.join(' AND ')}
             ORDER BY ${order} ${limit}`;
-    return { rows, whereAt };
+    return { rows, whereAt, edgeJoin: '', cutShort: null };
+  }
+  const outer = sel.after ? [keyset('b', 'b.bucket')!] : [];
+  let edgeJoin = '';
+  let cutShort: RowsSql['cutShort'] = null;
+  if (options.boundedRaw !== undefined) {
+    // No edge (the range holds fewer raw bars): an infinite one, so that the conditions stay
+    // plain comparisons that bound the index scan (an OR with IS NULL would not).
+    const [op, beyond] = dir === 'ASC' ? ['<', 'infinity'] : ['>', '-infinity'];
+    const none = `TIMESTAMPTZ '${beyond}'`;
+    edgeJoin = `CROSS JOIN LATERAL (SELECT (SELECT x.ts FROM bars x WHERE ${whereAt('x')}
+        ORDER BY x.ts ${dir} OFFSET ${p.add(options.boundedRaw - 1, 'int')} LIMIT 1) AS ts OFFSET 0) edge`;
+    conditions.push(`b.ts ${op} coalesce(edge.ts, ${none})`);
+    outer.push(`b.bucket ${op} coalesce(${bucketSql(spec.bucketing, 'edge.ts')}, ${none})`);
+    cutShort = (more) => `(edge.ts IS NOT NULL AND NOT ${more})`;
   }
   const aggregates = BAR_FIELDS.slice(1).map(
     (field) => `${field.aggregate(rawField, 'b.ts')} AS ${field.column}`,
@@ -105,10 +140,10 @@ export function rowsSql(sel: BarsSelection, p: Params, options: RowsOptions): Ro
             SELECT b.symbol, ${bucketExpression} AS bucket,
               ${aggregates.join(',\n              ')}
             ${from}
-            WHERE ${where}
+            WHERE ${conditions.join(' AND ')}
             GROUP BY b.symbol, 2
           ) b
-          ${sel.after ? `WHERE ${keyset('b', 'b.bucket')}` : ''}
+          ${outer.length ? `WHERE ${outer.join(' AND ')}` : ''}
           ORDER BY ${order} ${limit}`;
-  return { rows, whereAt };
+  return { rows, whereAt, edgeJoin, cutShort };
 }

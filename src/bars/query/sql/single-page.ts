@@ -1,7 +1,7 @@
 import type { BarsSelection } from '../selection';
 import { barJsonSql, micros } from './bar-text';
 import { BuiltSql, direction, Params } from './params';
-import { pieceAggregates, pieceColumns, pieceCutsSql, piecedRowsSql } from './pieces';
+import { NO_CUTS, pieceAggregates, pieceColumns, pieceCutsSql, piecedRowsSql } from './pieces';
 import { rowsSql } from './rows';
 
 /**
@@ -28,7 +28,7 @@ import { rowsSql } from './rows';
  * sort again. Only the page's last bucket needs its microseconds (numeric arithmetic): the raw
  * buckets are aggregated and one converted, not every row (~1.5 ms less per 1,000-bar page).
  */
-export function singlePageSql(sel: BarsSelection): BuiltSql {
+export function singlePageSql(sel: BarsSelection, options: PageSqlOptions = {}): BuiltSql {
   const p = new Params('bind');
   const symbol = p.add(sel.symbols[0], 'text');
   const limit = p.add(sel.limit ?? 0, 'int');
@@ -36,11 +36,12 @@ export function singlePageSql(sel: BarsSelection): BuiltSql {
   // Second half of a split page: the (skip)-th and (skip + 1)-th bars of the selection, found
   // on the primary-key index alone; the page starts at the latter.
   const skip = sel.skip !== undefined ? p.add(sel.skip - 1, 'int') : null;
-  const { rows, whereAt } = rowsSql(sel, p, {
+  const { rows, whereAt, edgeJoin, cutShort } = rowsSql(sel, p, {
     symbolAt: (a) => `${a}.symbol = s.symbol`,
     multi: false,
     limitRows: (sel.limit ?? 0) + 1,
     extraWhere: skip ? `b.ts ${dir === 'ASC' ? '>=' : '<='} seam.ts[2]` : undefined,
+    boundedRaw: options.boundedRaw,
   });
   const seam = skip
     ? `CROSS JOIN LATERAL (
@@ -50,16 +51,27 @@ export function singlePageSql(sel: BarsSelection): BuiltSql {
     ) seam`
     : '';
   const order = `ORDER BY r.bucket ${dir}`;
-  const cuts = pieceCutsSql(sel, p, whereAt, dir);
+  const cuts = options.pieces === false ? NO_CUTS : pieceCutsSql(sel, p, whereAt, dir);
   const sql = `SELECT pg.n, pg.more, ${micros('pg.last')} AS last_micros,
            ${skip ? micros('seam.ts[1]') : 'NULL'} AS seam_micros, ${pieceColumns(cuts.count, 'pg')},
-           pg.more AS extra
+           pg.more AS extra${cutShort ? `, ${cutShort('pg.more')} AS short` : ''}
     FROM symbols s
     ${seam}
+    ${edgeJoin}
     ${cuts.join}
     CROSS JOIN LATERAL (${pageAggregatesSql(limit, order, pieceAggregates(cuts, barJsonSql(sel.includeQuality), dir, order), piecedRowsSql(cuts, rows, dir))}) pg
     WHERE s.symbol = ${symbol}`;
   return { sql, params: p.values };
+}
+
+export interface PageSqlOptions {
+  /**
+   * Aggregate at most this many raw bars (see RowsOptions.boundedRaw); the statement then also
+   * returns `short`: true when the bound cut the page short and it must be read unbounded.
+   */
+  boundedRaw?: number;
+  /** Cut a page of more than PAGE_CHUNK_BARS bars into pieces (default true). */
+  pieces?: boolean;
 }
 
 /** The page's size, next-page flag, last bucket and bars (`bars`: aggregates over `r`). */

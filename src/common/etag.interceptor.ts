@@ -2,11 +2,10 @@ import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nes
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { map, Observable } from 'rxjs';
 
-import { matchesIfNoneMatch } from '../../common/http-caching';
-import { etagOf } from '../cache/bars-cache';
+import { etagOf, matchesIfNoneMatch } from './http-caching';
 
 /**
- * ETag + Cache-Control for small JSON data responses (symbols, latest bar): clients revalidate
+ * ETag + Cache-Control for small JSON data responses (symbols): clients revalidate
  * each time and get a bodiless 304 when nothing changed. The hot bar endpoints do this inline on
  * their pre-built bodies instead.
  */

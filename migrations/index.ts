@@ -3,6 +3,7 @@ import { TimescaleHypertable1732000000001 } from './1732000000001-timescale-hype
 import { BackfillRejectedBars1732000000019 } from './1732000000019-backfill-rejected-bars';
 import { TimescaleColumnstore1732000000020 } from './1732000000020-timescale-columnstore';
 import { CorporateActionsMassive1732000000021 } from './1732000000021-corporate-actions-massive';
+import { ProductAggregate1732000000022 } from './1732000000022-product-aggregate';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the same list works from
@@ -15,4 +16,5 @@ export const ALL_MIGRATIONS = [
   BackfillRejectedBars1732000000019,
   TimescaleColumnstore1732000000020,
   CorporateActionsMassive1732000000021,
+  ProductAggregate1732000000022,
 ];

@@ -12,6 +12,7 @@ import { BarsCache } from './cache/bars-cache';
 import type { BarsQueryDto, LatestBarQueryDto, MultiBarsQueryDto } from './http/bars-query.dto';
 import { encodeCursor } from './query/bar-cursor';
 import { BarQueryResolver, ResolvedQuery } from './query/bar-query.resolver';
+import type { BarsSelection } from './query/selection';
 import { BarsRepository } from './read/bars.repository';
 import type { PageBody } from './read/bars-page';
 
@@ -47,7 +48,7 @@ export class BarsService {
     const { selection } = resolved;
     // The key is only worth building when the cache is in use (it serialises the selection).
     const key = this.cache.active
-      ? `1|${this.cache.generation(symbol, TIMEFRAME_SPECS[selection.timeframe].base)}|${JSON.stringify(selection)}`
+      ? `1|${this.generation(symbol, selection)}|${JSON.stringify(selection)}`
       : undefined;
     const cached = key === undefined ? undefined : this.cache.get(key);
     if (cached) return { kind: 'json', cacheControl, ...cached };
@@ -97,8 +98,7 @@ export class BarsService {
       );
     }
     const { selection } = resolved;
-    const base = TIMEFRAME_SPECS[selection.timeframe].base;
-    const generations = symbols.map((s) => this.cache.generation(s, base)).join(',');
+    const generations = symbols.map((s) => this.generation(s, selection)).join(',');
     const key = `n|${generations}|${JSON.stringify(selection)}`;
     const cacheControl = this.cacheControl(resolved.endExclusiveMs);
     const cached = this.cache.get(key);
@@ -130,7 +130,8 @@ export class BarsService {
   async getLatest(rawSymbol: string, query: LatestBarQueryDto): Promise<BarsResponse> {
     const symbol = normaliseSymbol(rawSymbol);
     const timeframe: Timeframe = query.timeframe ?? '1d';
-    const bar = await this.repository.findLatestBar(symbol, timeframe);
+    const adjustment = query.adjustment === 'raw' ? undefined : query.adjustment;
+    const bar = await this.repository.findLatestBar(symbol, timeframe, adjustment);
     if (bar === undefined) throw new NotFoundError(`Unknown symbol ${symbol}.`);
     const body = jsonBody([
       `{"symbol":"${symbol}","timeframe":"${timeframe}","bar":`,
@@ -138,6 +139,18 @@ export class BarsService {
       '}',
     ]);
     return { kind: 'json', cacheControl: 'public, no-cache', body, etag: etagOf(body) };
+  }
+
+  /**
+   * The cache generation a page of the symbol depends on: its base series, and for an adjusted
+   * page also the daily series (a dividend's factor comes from the daily close before its
+   * ex-date). Corporate actions publish both series when they change.
+   */
+  private generation(symbol: string, selection: BarsSelection): string {
+    const base = TIMEFRAME_SPECS[selection.timeframe].base;
+    const own = this.cache.generation(symbol, base);
+    if (!selection.adjustment || base === '1d') return own;
+    return `${own}+${this.cache.generation(symbol, '1d')}`;
   }
 
   private parseSymbolList(list: string): string[] {

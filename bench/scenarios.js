@@ -103,14 +103,6 @@ const SCENARIOS = [
     connections: [32],
   },
   {
-    id: 'arena',
-    label: 'mechanism: body arena',
-    targets: 'bars1000',
-    hot: 150,
-    fresh: ['new', 'new -arena'],
-    connections: [32],
-  },
-  {
     id: 'admission',
     label: 'mechanism: cache admission',
     targets: 'bars1000',

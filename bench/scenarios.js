@@ -62,7 +62,8 @@ const SCENARIOS = [
     label: '1,000 bars, every page once',
     targets: 'bars1000',
     count: 8000,
-    fresh: ['old', 'old nocache', 'new', 'new nocache'],
+    // With the admission off too: what the default configuration would hold without it.
+    fresh: ['old', 'old nocache', 'new', 'new nocache', 'new -admission'],
     connections: [32],
     warmup: false,
   },

@@ -217,10 +217,20 @@ export class BarsService {
     return versions.join(',');
   }
 
-  /** The newest bar, built by PostgreSQL in one statement; revalidated on every request. */
+  /**
+   * The newest bar, built by PostgreSQL in one statement; revalidated on every request. It
+   * depends on its series alone (not on the clock), so the series' version keys it in the cache.
+   */
   async getLatest(rawSymbol: string, query: LatestBarQueryDto): Promise<BarsResponse> {
     const symbol = normaliseSymbol(rawSymbol);
     const timeframe: Timeframe = query.timeframe ?? '1d';
+    const cacheControl = 'public, no-cache';
+    const key = this.cache.active
+      ? `l|${this.cache.generation(symbol, TIMEFRAME_SPECS[timeframe].base)}|${symbol}|${timeframe}`
+      : undefined;
+    const cached = key === undefined ? undefined : this.cache.get(key);
+    if (cached) return { kind: 'json', cacheControl, ...cached };
+
     const bar = await this.repository.findLatestBar(symbol, timeframe);
     if (bar === undefined) throw new NotFoundError(`Unknown symbol ${symbol}.`);
     const body = jsonBody([
@@ -228,7 +238,9 @@ export class BarsService {
       bar ?? 'null',
       '}',
     ]);
-    return { kind: 'json', cacheControl: 'public, no-cache', body, etag: etagOf(body) };
+    const response = { body, etag: etagOf(body) };
+    if (key !== undefined) this.cache.set(key, response);
+    return { kind: 'json', cacheControl, ...response };
   }
 
   private parseSymbolList(list: string): string[] {

@@ -7,12 +7,19 @@ import { InvalidInputError, NotFoundError } from '../common/domain-error';
 import { etagOf } from '../common/http-caching';
 import { jsonBody } from '../common/json-body';
 import { normaliseSymbol } from '../market/symbol';
-import { Timeframe, TIMEFRAME_SPECS } from '../market/timeframes';
+import { BaseTimeframe, Timeframe, TIMEFRAME_SPECS } from '../market/timeframes';
 import { BarsCache } from './cache/bars-cache';
 import type { BarsQueryDto, LatestBarQueryDto, MultiBarsQueryDto } from './http/bars-query.dto';
 import { encodeCursor } from './query/bar-cursor';
 import { BarQueryResolver, ResolvedQuery } from './query/bar-query.resolver';
-import { BarsRepository } from './read/bars.repository';
+import {
+  latestSessionSpan,
+  sessionFilterOf,
+  sessionMarketProblem,
+  sessionTimeframeProblem,
+} from './query/session-rules';
+import type { LatestSession } from './query/sql/lookups';
+import { BarsRepository, SymbolMarket } from './read/bars.repository';
 import type { PageBody } from './read/bars-page';
 
 export const MAX_SYMBOLS = 100;
@@ -42,6 +49,7 @@ export class BarsService {
   async getBars(rawSymbol: string, query: BarsQueryDto, accept?: string): Promise<BarsResponse> {
     const symbol = normaliseSymbol(rawSymbol);
     const resolved = this.resolver.resolve([symbol], query, accept);
+    if (resolved.selection.session) await this.sessionMarkets([symbol]);
     const cacheControl = this.cacheControl(resolved.endExclusiveMs);
     if (resolved.format === 'csv') return this.csv(symbol, resolved, cacheControl);
     const { selection } = resolved;
@@ -97,6 +105,7 @@ export class BarsService {
       );
     }
     const { selection } = resolved;
+    if (selection.session) await this.sessionMarkets(symbols);
     const base = TIMEFRAME_SPECS[selection.timeframe].base;
     const generations = symbols.map((s) => this.cache.generation(s, base)).join(',');
     const key = `n|${generations}|${JSON.stringify(selection)}`;
@@ -130,7 +139,17 @@ export class BarsService {
   async getLatest(rawSymbol: string, query: LatestBarQueryDto): Promise<BarsResponse> {
     const symbol = normaliseSymbol(rawSymbol);
     const timeframe: Timeframe = query.timeframe ?? '1d';
-    const bar = await this.repository.findLatestBar(symbol, timeframe);
+    const filter = sessionFilterOf(query.session);
+    let session: LatestSession | undefined;
+    if (filter) {
+      const problem = sessionTimeframeProblem(timeframe);
+      if (problem) throw InvalidInputError.field('session', problem);
+      const base = TIMEFRAME_SPECS[timeframe].base;
+      const [market] = await this.sessionMarkets([symbol], base);
+      const newest = market.newest_ms === null ? null : new Date(market.newest_ms);
+      session = { filter, ...latestSessionSpan(newest, this.clock.now()) };
+    }
+    const bar = await this.repository.findLatestBar(symbol, timeframe, session);
     if (bar === undefined) throw new NotFoundError(`Unknown symbol ${symbol}.`);
     const body = jsonBody([
       `{"symbol":"${symbol}","timeframe":"${timeframe}","bar":`,
@@ -138,6 +157,30 @@ export class BarsService {
       '}',
     ]);
     return { kind: 'json', cacheControl: 'public, no-cache', body, etag: etagOf(body) };
+  }
+
+  /**
+   * The symbols' markets, checked for a session filter: 404 for an unknown symbol, 400 naming
+   * each symbol that has no trading sessions. Read before the cache, so that a page cached for a
+   * stock is never served once the symbol has been reclassified.
+   */
+  private async sessionMarkets(
+    symbols: string[],
+    newestOf?: BaseTimeframe,
+  ): Promise<SymbolMarket[]> {
+    const markets = await this.repository.findSymbolMarkets(symbols, newestOf);
+    const known = new Set(markets.map((m) => m.symbol));
+    const unknown = symbols.filter((s) => !known.has(s));
+    if (unknown.length === 1 && symbols.length === 1) {
+      throw new NotFoundError(`Unknown symbol ${unknown[0]}.`);
+    }
+    if (unknown.length) throw new NotFoundError(`Unknown symbols: ${unknown.join(', ')}.`);
+    const errors = markets
+      .map((m) => sessionMarketProblem(m.symbol, m.asset_class, m.exchange))
+      .filter((message) => message !== null)
+      .map((message) => ({ field: 'session', message }));
+    if (errors.length) throw new InvalidInputError(errors);
+    return markets;
   }
 
   private parseSymbolList(list: string): string[] {

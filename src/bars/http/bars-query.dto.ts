@@ -9,6 +9,18 @@ import { Timeframe, TIMEFRAMES } from '../../market/timeframes';
 export const ADJUSTMENTS = ['raw', 'split', 'dividend', 'all'] as const;
 export const SESSIONS = ['all', 'regular', 'extended'] as const;
 export const MAX_LIMIT = 50_000;
+type Session = (typeof SESSIONS)[number];
+
+const SESSION_PROPERTY = {
+  enum: SESSIONS,
+  default: 'all',
+  description:
+    'Trading session of the exchange calendar (NYSE; the one gap detection uses): `regular` ' +
+    '09:30–16:00 New York (13:00 on half days), `extended` only pre-market (04:00 to the open) ' +
+    'and post-market (the close to 20:00); holidays have no session. Aggregated timeframes ' +
+    "aggregate only the session's minutes. Exchange-listed symbols and intraday timeframes only: " +
+    '`regular`/`extended` on crypto or forex, or on 1d and longer, is a 400.',
+};
 
 const toBoolean = ({ value }: { value: unknown }): unknown =>
   value === 'true' ? true : value === 'false' ? false : value;
@@ -89,10 +101,10 @@ export class BarsQueryDto {
   @IsIn(['quality'], { message: 'must be quality' })
   include?: 'quality';
 
-  @ApiPropertyOptional({ enum: SESSIONS, default: 'all', description: 'Only `all` so far.' })
+  @ApiPropertyOptional(SESSION_PROPERTY)
   @IsOptional()
   @IsIn(SESSIONS, { message: `must be one of ${SESSIONS.join(', ')}` })
-  session?: (typeof SESSIONS)[number];
+  session?: Session;
 
   @ApiPropertyOptional({ enum: ADJUSTMENTS, default: 'raw', description: 'Only `raw` so far.' })
   @IsOptional()
@@ -116,4 +128,9 @@ export class LatestBarQueryDto {
   @IsOptional()
   @IsIn(TIMEFRAMES, { message: `must be one of ${TIMEFRAMES.join(', ')}` })
   timeframe?: Timeframe;
+
+  @ApiPropertyOptional(SESSION_PROPERTY)
+  @IsOptional()
+  @IsIn(SESSIONS, { message: `must be one of ${SESSIONS.join(', ')}` })
+  session?: Session;
 }

@@ -7,6 +7,7 @@ import { Timeframe, TIMEFRAME_SPECS } from '../../market/timeframes';
 import { BarsQueryDto } from '../http/bars-query.dto';
 import { CursorPosition, decodeCursor, fingerprint } from './bar-cursor';
 import type { BarsSelection } from './selection';
+import { sessionFilterOf, sessionTimeframeProblem } from './session-rules';
 
 export const DEFAULT_LIMIT = 5000;
 const MINUTE_MS = 60_000;
@@ -33,10 +34,10 @@ export class BarQueryResolver {
     if (query.adjustment !== undefined && query.adjustment !== 'raw') {
       errors.push({ field: 'adjustment', message: 'is not supported yet: only raw is available' });
     }
-    if (query.session !== undefined && query.session !== 'all') {
-      errors.push({ field: 'session', message: 'is not supported yet: only all is available' });
-    }
     const timeframe: Timeframe = query.timeframe ?? '1d';
+    const session = sessionFilterOf(query.session);
+    const sessionProblem = session && sessionTimeframeProblem(timeframe);
+    if (sessionProblem) errors.push({ field: 'session', message: sessionProblem });
     const sort = query.sort ?? 'asc';
     const format = query.format ?? (accept && /\btext\/csv\b/i.test(accept) ? 'csv' : 'json');
     const start = query.start === undefined ? undefined : parseTimeParam(query.start);
@@ -54,6 +55,8 @@ export class BarQueryResolver {
       query.minQuality ?? null,
       query.start ?? null,
       query.end ?? null,
+      // Only when filtered, so that cursors of unfiltered queries stay valid.
+      ...(session ? [session] : []),
     ]);
     let after: CursorPosition | undefined;
     let startMs: number;
@@ -78,6 +81,7 @@ export class BarQueryResolver {
       validatedOnly: query.validatedOnly ?? false,
       minQuality: query.minQuality,
       includeQuality: query.include === 'quality',
+      ...(session && { session }),
       after: after && { bucketIso: microsToIso(after.afterMicros), symbol: after.symbol },
       limit: format === 'csv' ? query.limit : (query.limit ?? DEFAULT_LIMIT),
     };

@@ -1,5 +1,8 @@
 import type { Timeframe } from '../../market/timeframes';
 
+/** A trading-session filter on intraday bars (`session`; `all` is no filter). */
+export type SessionFilter = 'regular' | 'extended';
+
 /**
  * What a bar read asks for, resolved and validated (BarQueryResolver): the input of every
  * statement builder in `sql/` and of the read plan. Values here reach SQL only as parameters.
@@ -14,6 +17,8 @@ export interface BarsSelection {
   validatedOnly: boolean;
   minQuality?: number;
   includeQuality: boolean;
+  /** Only bars inside this session of the exchange calendar (see sql/session.ts). */
+  session?: SessionFilter;
   /** Keyset position: strictly after this bucket (in sort order). */
   after?: { bucketIso: string; symbol?: string };
   /** Rows wanted; the statement fetches one more to know whether another page exists. */

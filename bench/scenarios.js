@@ -6,7 +6,8 @@
  *   default, and off; the reference servers), at each of `connections`;
  * - `fresh`: a new server per entry, started for this scenario alone, so that its peak RSS is
  *   this scenario's (memory comparisons: cache on/off, a mechanism on/off, multi vs single);
- * - `plainSql`: the same statements through pgbench (bench/plain-sql.js).
+ * - `plainSql`: the same statements through pgbench (bench/plain-sql.js);
+ * - `format`: the targets asked for in that format (`format=csv`, `format=arrow`).
  *
  * Servers are named `<build> <config>`: `new`, `old` (the default configuration), `new nocache`,
  * `old nocache`, `new -<mechanism>` (READ_PATH_DISABLE=<mechanism>), `ref a`, `ref b`.
@@ -19,6 +20,7 @@ const { ourServer, referenceServer, stopProcess } = require('./servers');
 const BOTH = ['old', 'old nocache', 'new', 'new nocache'];
 const WITH_REFERENCES = [...BOTH, 'ref a', 'ref b'];
 const UNCACHED = ['old nocache', 'new nocache'];
+const FORMATS = ['json', 'csv', 'arrow'];
 
 const SCENARIOS = [
   { id: 'bars1', label: '1 bar (1m)', servers: WITH_REFERENCES, connections: [1, 32] },
@@ -115,6 +117,26 @@ const SCENARIOS = [
     fresh: ['new', 'new -admission'],
     connections: [32],
   },
+  // The same pages in each format, from the new build (the old one may not serve them all).
+  ...FORMATS.flatMap((format) => [
+    {
+      id: `${format}1000`,
+      label: `1,000 bars (1m), ${format}`,
+      targets: 'bars1000',
+      format,
+      servers: ['new nocache'],
+      connections: [1, 32],
+    },
+    {
+      id: `${format}50000`,
+      label: `50,000 bars (1m), ${format}`,
+      targets: 'bars50000',
+      format,
+      count: 200,
+      servers: ['new nocache'],
+      connections: [4],
+    },
+  ]),
 ];
 
 /** Starts the server a name stands for. */
@@ -136,7 +158,9 @@ async function sharedServer(name, context) {
 
 async function runScenario(scenario, context) {
   const { duration, postmasterPid, log, result } = context;
-  const paths = targets(scenario.targets ?? scenario.id, scenario.count);
+  const paths = targets(scenario.targets ?? scenario.id, scenario.count).map((p) =>
+    scenario.format ? `${p}&format=${scenario.format}` : p,
+  );
   const record = (server, connections, m) => {
     result.runs.push({ scenario: scenario.id, label: scenario.label, connections, server, ...m });
     log(

@@ -8,10 +8,12 @@ import { etagOf } from '../common/http-caching';
 import { jsonBody } from '../common/json-body';
 import { normaliseSymbol } from '../market/symbol';
 import { BaseTimeframe, Timeframe, TIMEFRAME_SPECS } from '../market/timeframes';
+import { arrowBody, arrowPreamble, arrowStream } from './arrow/arrow-stream';
 import { BarsCache } from './cache/bars-cache';
 import type { BarsQueryDto, LatestBarQueryDto, MultiBarsQueryDto } from './http/bars-query.dto';
 import { encodeCursor } from './query/bar-cursor';
 import { BarQueryResolver, ResolvedQuery } from './query/bar-query.resolver';
+import type { BarsSelection } from './query/selection';
 import {
   latestSessionSpan,
   sessionFilterOf,
@@ -19,6 +21,8 @@ import {
   sessionTimeframeProblem,
 } from './query/session-rules';
 import type { LatestSession } from './query/sql/lookups';
+import { columnSpecs } from './read/bar-columns';
+import { BarColumnsRepository } from './read/bar-columns.repository';
 import { BarsRepository, SymbolMarket } from './read/bars.repository';
 import type { PageBody } from './read/bars-page';
 
@@ -35,12 +39,24 @@ export type BarsResponse =
       cacheControl: string;
       filename: string;
       open: () => Promise<Readable>;
+    }
+  /**
+   * An Arrow IPC stream: a page (read already, its next cursor known) or every bar of the
+   * range (opened only when the client does not already hold it, like CSV).
+   */
+  | {
+      kind: 'arrow';
+      etag: string;
+      cacheControl: string;
+      nextCursor: string | null;
+      open: () => Promise<Buffer | Readable>;
     };
 
 @Injectable()
 export class BarsService {
   constructor(
     private readonly repository: BarsRepository,
+    private readonly columns: BarColumnsRepository,
     private readonly resolver: BarQueryResolver,
     private readonly cache: BarsCache,
     private readonly clock: Clock,
@@ -52,6 +68,7 @@ export class BarsService {
     if (resolved.selection.session) await this.sessionMarkets([symbol]);
     const cacheControl = this.cacheControl(resolved.endExclusiveMs);
     if (resolved.format === 'csv') return this.csv(symbol, resolved, cacheControl);
+    if (resolved.format === 'arrow') return this.arrow(resolved, query, cacheControl, false);
     const { selection } = resolved;
     // The key is only worth building when the cache is in use (it serialises the selection).
     const key = this.cache.active
@@ -106,16 +123,15 @@ export class BarsService {
     }
     const { selection } = resolved;
     if (selection.session) await this.sessionMarkets(symbols);
+    const cacheControl = this.cacheControl(resolved.endExclusiveMs);
+    if (resolved.format === 'arrow') return this.arrow(resolved, rest, cacheControl, true);
     const base = TIMEFRAME_SPECS[selection.timeframe].base;
     const generations = symbols.map((s) => this.cache.generation(s, base)).join(',');
     const key = `n|${generations}|${JSON.stringify(selection)}`;
-    const cacheControl = this.cacheControl(resolved.endExclusiveMs);
     const cached = this.cache.get(key);
     if (cached) return { kind: 'json', cacheControl, ...cached };
 
-    const known = new Set(await this.repository.findKnownSymbols(symbols));
-    const unknown = symbols.filter((s) => !known.has(s));
-    if (unknown.length) throw new NotFoundError(`Unknown symbols: ${unknown.join(', ')}.`);
+    await this.checkKnown(symbols);
     const page = await this.repository.findMultiPage(selection);
     const next =
       page.more && page.lastMicros
@@ -133,6 +149,79 @@ export class BarsService {
     );
     this.cache.set(key, response);
     return { kind: 'json', cacheControl, ...response };
+  }
+
+  private async checkKnown(symbols: string[]): Promise<void> {
+    assertKnown(symbols, new Set(await this.repository.findKnownSymbols(symbols)));
+  }
+
+  /**
+   * An Arrow answer (arrow/arrow-stream.ts). A page is read whole, its next cursor sent as a
+   * header, its ETag the hash of its bytes, like a JSON page. Without `limit`, every bar of the
+   * range is streamed in batches, its ETag from the data's version like a CSV export.
+   */
+  private async arrow(
+    resolved: ResolvedQuery,
+    query: BarsQueryDto,
+    cacheControl: string,
+    multi: boolean,
+  ): Promise<BarsResponse> {
+    const { selection } = resolved;
+    const { symbols, timeframe } = selection;
+    const preamble = arrowPreamble(
+      columnSpecs(selection.includeQuality, multi),
+      {
+        [multi ? 'symbols' : 'symbol']: symbols.join(','),
+        timeframe,
+        start: selection.startIso,
+        end: this.endOf(resolved),
+        adjustment: query.adjustment ?? 'raw',
+        session: query.session ?? 'all',
+      },
+      multi ? symbols : undefined,
+    );
+    if (selection.limit === undefined) {
+      const version = await this.exportVersion(selection);
+      return {
+        kind: 'arrow',
+        etag: etagOf(`arrow|${version}|${JSON.stringify(selection)}`),
+        cacheControl,
+        nextCursor: null,
+        open: () => Promise.resolve(arrowStream(preamble, this.columns.stream(selection, multi))),
+      };
+    }
+    if (multi) await this.checkKnown(symbols);
+    const page = await this.columns.findPage(selection, multi);
+    if (!multi && !page.known) throw new NotFoundError(`Unknown symbol ${symbols[0]}.`);
+    const body = arrowBody(preamble, page.batch);
+    return {
+      kind: 'arrow',
+      etag: etagOf(body),
+      cacheControl,
+      nextCursor:
+        page.more && page.lastMicros
+          ? this.cursorAfter(resolved, page.lastMicros, page.lastSymbol ?? undefined)
+          : null,
+      open: () => Promise.resolve(body),
+    };
+  }
+
+  /**
+   * What an export of these symbols depends on: each symbol's CSV version (csvVersionSql) over
+   * the whole range (a cursor's position left out: wider, never stale). 404 for unknown symbols.
+   */
+  private async exportVersion(selection: BarsSelection): Promise<string> {
+    const versions = await Promise.all(
+      selection.symbols.map((symbol) =>
+        this.repository.findCsvVersion({ ...selection, symbols: [symbol], after: undefined }),
+      ),
+    );
+    const unknown = selection.symbols.filter((_, i) => versions[i] === undefined);
+    if (unknown.length === 1 && selection.symbols.length === 1) {
+      throw new NotFoundError(`Unknown symbol ${unknown[0]}.`);
+    }
+    if (unknown.length) throw new NotFoundError(`Unknown symbols: ${unknown.join(', ')}.`);
+    return versions.join(',');
   }
 
   /** The newest bar, built by PostgreSQL in one statement; revalidated on every request. */
@@ -169,12 +258,7 @@ export class BarsService {
     newestOf?: BaseTimeframe,
   ): Promise<SymbolMarket[]> {
     const markets = await this.repository.findSymbolMarkets(symbols, newestOf);
-    const known = new Set(markets.map((m) => m.symbol));
-    const unknown = symbols.filter((s) => !known.has(s));
-    if (unknown.length === 1 && symbols.length === 1) {
-      throw new NotFoundError(`Unknown symbol ${unknown[0]}.`);
-    }
-    if (unknown.length) throw new NotFoundError(`Unknown symbols: ${unknown.join(', ')}.`);
+    assertKnown(symbols, new Set(markets.map((m) => m.symbol)));
     const errors = markets
       .map((m) => sessionMarketProblem(m.symbol, m.asset_class, m.exchange))
       .filter((message) => message !== null)
@@ -226,4 +310,15 @@ export class BarsService {
     }
     return `public, max-age=${ttl}`;
   }
+}
+
+/** 404 unless every symbol is known (one symbol: the single-symbol endpoints' message). */
+function assertKnown(symbols: string[], known: ReadonlySet<string>): void {
+  const unknown = symbols.filter((s) => !known.has(s));
+  if (!unknown.length) return;
+  throw new NotFoundError(
+    symbols.length === 1
+      ? `Unknown symbol ${unknown[0]}.`
+      : `Unknown symbols: ${unknown.join(', ')}.`,
+  );
 }

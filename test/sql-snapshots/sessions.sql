@@ -230,6 +230,29 @@ WITH page AS (
            (SELECT array_agg(DISTINCT symbol) FROM page WHERE rn <= $2::int) AS present,
            (SELECT string_agg(j, '' ORDER BY rn) FROM page WHERE rn <= $2::int) AS body;
 
+-- 1m session=regular 1 symbol(s) [columns]: ["AAPL","1m","2024-01-02T05:00:00.000Z","2024-01-06T05:00:00.000Z","{2024-01-02T14:30:00.000Z,2024-01-02T21:00:00.000Z,2024-01-03T14:30:00.000Z,2024-01-03T21:00:00.000Z,2024-01-04T14:30:00.000Z,2024-01-04T21:00:00.000Z,2024-01-05T14:30:00.000Z,2024-01-05T21:00:00.000Z}","101"]
+-- 1m session=extended 1 symbol(s) [columns]: ["AAPL","1m","2024-01-02T05:00:00.000Z","2024-01-06T05:00:00.000Z","{2024-01-02T09:00:00.000Z,2024-01-02T14:30:00.000Z,2024-01-02T21:00:00.000Z,2024-01-03T01:00:00.000Z,2024-01-03T09:00:00.000Z,2024-01-03T14:30:00.000Z,2024-01-03T21:00:00.000Z,2024-01-04T01:00:00.000Z,2024-01-04T09:00:00.000Z,2024-01-04T14:30:00.000Z,2024-01-04T21:00:00.000Z,2024-01-05T01:00:00.000Z,2024-01-05T09:00:00.000Z,2024-01-05T14:30:00.000Z,2024-01-05T21:00:00.000Z,2024-01-06T01:00:00.000Z}","101"]
+COPY (
+    SELECT r.bucket, r.open::float8, r.high::float8, r.low::float8, r.close::float8, r.volume::float8, r.vwap::float8, r.trades::int8
+    FROM symbols s
+    
+    LEFT JOIN LATERAL (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap, b.trades, b.quality_score, b.flags
+            FROM bars b 
+            WHERE b.symbol = s.symbol AND b.timeframe = current_setting('mdw_query.p2')::text AND b.ts >= current_setting('mdw_query.p3')::timestamptz AND b.ts < current_setting('mdw_query.p4')::timestamptz AND width_bucket(b.ts, (SELECT current_setting('mdw_query.p5')::timestamptz[])) % 2 = 1
+            ORDER BY bucket ASC LIMIT current_setting('mdw_query.p6')::int) r ON true
+    WHERE s.symbol = current_setting('mdw_query.p1')::text
+  ) TO STDOUT (FORMAT binary);
+
+-- 1m session=regular 2 symbol(s) [columns]: ["{AAPL,MSFT}","1m","2024-01-02T05:00:00.000Z","2024-01-06T05:00:00.000Z","{2024-01-02T14:30:00.000Z,2024-01-02T21:00:00.000Z,2024-01-03T14:30:00.000Z,2024-01-03T21:00:00.000Z,2024-01-04T14:30:00.000Z,2024-01-04T21:00:00.000Z,2024-01-05T14:30:00.000Z,2024-01-05T21:00:00.000Z}","101"]
+-- 1m session=extended 2 symbol(s) [columns]: ["{AAPL,MSFT}","1m","2024-01-02T05:00:00.000Z","2024-01-06T05:00:00.000Z","{2024-01-02T09:00:00.000Z,2024-01-02T14:30:00.000Z,2024-01-02T21:00:00.000Z,2024-01-03T01:00:00.000Z,2024-01-03T09:00:00.000Z,2024-01-03T14:30:00.000Z,2024-01-03T21:00:00.000Z,2024-01-04T01:00:00.000Z,2024-01-04T09:00:00.000Z,2024-01-04T14:30:00.000Z,2024-01-04T21:00:00.000Z,2024-01-05T01:00:00.000Z,2024-01-05T09:00:00.000Z,2024-01-05T14:30:00.000Z,2024-01-05T21:00:00.000Z,2024-01-06T01:00:00.000Z}","101"]
+COPY (
+    SELECT r.symbol, r.bucket, r.open::float8, r.high::float8, r.low::float8, r.close::float8, r.volume::float8, r.vwap::float8, r.trades::int8
+    FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap, b.trades, b.quality_score, b.flags
+            FROM bars b JOIN symbols s ON s.symbol = b.symbol
+            WHERE b.symbol = ANY(current_setting('mdw_query.p1')::text[]) AND b.timeframe = current_setting('mdw_query.p2')::text AND b.ts >= current_setting('mdw_query.p3')::timestamptz AND b.ts < current_setting('mdw_query.p4')::timestamptz AND width_bucket(b.ts, (SELECT current_setting('mdw_query.p5')::timestamptz[])) % 2 = 1
+            ORDER BY b.symbol, bucket ASC LIMIT current_setting('mdw_query.p6')::int) r
+  ) TO STDOUT (FORMAT binary);
+
 -- 1m session=regular csv [version]: ["AAPL","1m","2024-01-02T05:00:00.000Z","2024-01-06T05:00:00.000Z","{2024-01-02T14:30:00.000Z,2024-01-02T21:00:00.000Z,2024-01-03T14:30:00.000Z,2024-01-03T21:00:00.000Z,2024-01-04T14:30:00.000Z,2024-01-04T21:00:00.000Z,2024-01-05T14:30:00.000Z,2024-01-05T21:00:00.000Z}"]
 -- 5m session=regular csv [version]: ["AAPL","1m","2024-01-02T05:00:00.000Z","2024-01-06T05:00:00.000Z","{2024-01-02T14:30:00.000Z,2024-01-02T21:00:00.000Z,2024-01-03T14:30:00.000Z,2024-01-03T21:00:00.000Z,2024-01-04T14:30:00.000Z,2024-01-04T21:00:00.000Z,2024-01-05T14:30:00.000Z,2024-01-05T21:00:00.000Z}"]
 -- 4h session=regular csv [version]: ["AAPL","1m","2024-01-02T05:00:00.000Z","2024-01-06T05:00:00.000Z","{2024-01-02T14:30:00.000Z,2024-01-02T21:00:00.000Z,2024-01-03T14:30:00.000Z,2024-01-03T21:00:00.000Z,2024-01-04T14:30:00.000Z,2024-01-04T21:00:00.000Z,2024-01-05T14:30:00.000Z,2024-01-05T21:00:00.000Z}"]
@@ -668,6 +691,91 @@ WITH page AS (
            (SELECT array_agg(DISTINCT symbol) FROM page WHERE rn <= $2::int) AS present,
            (SELECT string_agg(j, '' ORDER BY rn) FROM page WHERE rn <= $2::int) AS body;
 
+-- 5m session=regular 1 symbol(s) [columns]: ["AAPL","1m","2024-01-02T05:00:00.000Z","2024-01-06T05:00:00.000Z","{2024-01-02T14:30:00.000Z,2024-01-02T21:00:00.000Z,2024-01-03T14:30:00.000Z,2024-01-03T21:00:00.000Z,2024-01-04T14:30:00.000Z,2024-01-04T21:00:00.000Z,2024-01-05T14:30:00.000Z,2024-01-05T21:00:00.000Z}","101","514"]
+-- 5m session=extended 1 symbol(s) [columns]: ["AAPL","1m","2024-01-02T05:00:00.000Z","2024-01-06T05:00:00.000Z","{2024-01-02T09:00:00.000Z,2024-01-02T14:30:00.000Z,2024-01-02T21:00:00.000Z,2024-01-03T01:00:00.000Z,2024-01-03T09:00:00.000Z,2024-01-03T14:30:00.000Z,2024-01-03T21:00:00.000Z,2024-01-04T01:00:00.000Z,2024-01-04T09:00:00.000Z,2024-01-04T14:30:00.000Z,2024-01-04T21:00:00.000Z,2024-01-05T01:00:00.000Z,2024-01-05T09:00:00.000Z,2024-01-05T14:30:00.000Z,2024-01-05T21:00:00.000Z,2024-01-06T01:00:00.000Z}","101","514"]
+COPY (
+    SELECT r.bucket, r.open::float8, r.high::float8, r.low::float8, r.close::float8, r.volume::float8, r.vwap::float8, r.trades::int8, (edge.ts IS NOT NULL AND NOT false) AS edge
+    FROM symbols s
+    CROSS JOIN LATERAL (SELECT (SELECT x.ts FROM bars x WHERE x.symbol = s.symbol AND x.timeframe = current_setting('mdw_query.p2')::text AND x.ts >= current_setting('mdw_query.p3')::timestamptz AND x.ts < current_setting('mdw_query.p4')::timestamptz AND width_bucket(x.ts, (SELECT current_setting('mdw_query.p5')::timestamptz[])) % 2 = 1
+        ORDER BY x.ts ASC OFFSET current_setting('mdw_query.p7')::int LIMIT 1) AS ts OFFSET 0) edge
+    LEFT JOIN LATERAL (SELECT * FROM (
+            SELECT b.symbol, date_bin(INTERVAL '5 minutes', b.ts, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket,
+              (array_agg(b.open ORDER BY b.ts))[1] AS open,
+              max(b.high) AS high,
+              min(b.low) AS low,
+              (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
+              sum(b.volume) AS volume,
+              CASE WHEN count(b.vwap) = count(*)
+                THEN sum(b.vwap * b.volume) / nullif(sum(b.volume), 0) END AS vwap,
+              CASE WHEN count(b.trades) = count(*) THEN sum(b.trades) END AS trades,
+              min(b.quality_score) AS quality_score,
+              ARRAY(SELECT DISTINCT f FROM unnest(string_to_array(
+                string_agg(nullif(array_to_string(b.flags, ','), ''), ','), ',')) f
+                ORDER BY 1) AS flags
+            FROM bars b 
+            WHERE b.symbol = s.symbol AND b.timeframe = current_setting('mdw_query.p2')::text AND b.ts >= current_setting('mdw_query.p3')::timestamptz AND b.ts < current_setting('mdw_query.p4')::timestamptz AND width_bucket(b.ts, (SELECT current_setting('mdw_query.p5')::timestamptz[])) % 2 = 1 AND b.ts < coalesce(edge.ts, TIMESTAMPTZ 'infinity')
+            GROUP BY b.symbol, 2
+          ) b
+          WHERE b.bucket < coalesce(date_bin(INTERVAL '5 minutes', edge.ts, TIMESTAMPTZ '1970-01-01 00:00:00+00'), TIMESTAMPTZ 'infinity')
+          ORDER BY bucket ASC LIMIT current_setting('mdw_query.p6')::int) r ON true
+    WHERE s.symbol = current_setting('mdw_query.p1')::text
+  ) TO STDOUT (FORMAT binary);
+
+-- 5m session=regular 1 symbol(s) [columns] → bound cut short: ["AAPL","1m","2024-01-02T05:00:00.000Z","2024-01-06T05:00:00.000Z","{2024-01-02T14:30:00.000Z,2024-01-02T21:00:00.000Z,2024-01-03T14:30:00.000Z,2024-01-03T21:00:00.000Z,2024-01-04T14:30:00.000Z,2024-01-04T21:00:00.000Z,2024-01-05T14:30:00.000Z,2024-01-05T21:00:00.000Z}","101"]
+-- 5m session=extended 1 symbol(s) [columns] → bound cut short: ["AAPL","1m","2024-01-02T05:00:00.000Z","2024-01-06T05:00:00.000Z","{2024-01-02T09:00:00.000Z,2024-01-02T14:30:00.000Z,2024-01-02T21:00:00.000Z,2024-01-03T01:00:00.000Z,2024-01-03T09:00:00.000Z,2024-01-03T14:30:00.000Z,2024-01-03T21:00:00.000Z,2024-01-04T01:00:00.000Z,2024-01-04T09:00:00.000Z,2024-01-04T14:30:00.000Z,2024-01-04T21:00:00.000Z,2024-01-05T01:00:00.000Z,2024-01-05T09:00:00.000Z,2024-01-05T14:30:00.000Z,2024-01-05T21:00:00.000Z,2024-01-06T01:00:00.000Z}","101"]
+COPY (
+    SELECT r.bucket, r.open::float8, r.high::float8, r.low::float8, r.close::float8, r.volume::float8, r.vwap::float8, r.trades::int8
+    FROM symbols s
+    
+    LEFT JOIN LATERAL (SELECT * FROM (
+            SELECT b.symbol, date_bin(INTERVAL '5 minutes', b.ts, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket,
+              (array_agg(b.open ORDER BY b.ts))[1] AS open,
+              max(b.high) AS high,
+              min(b.low) AS low,
+              (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
+              sum(b.volume) AS volume,
+              CASE WHEN count(b.vwap) = count(*)
+                THEN sum(b.vwap * b.volume) / nullif(sum(b.volume), 0) END AS vwap,
+              CASE WHEN count(b.trades) = count(*) THEN sum(b.trades) END AS trades,
+              min(b.quality_score) AS quality_score,
+              ARRAY(SELECT DISTINCT f FROM unnest(string_to_array(
+                string_agg(nullif(array_to_string(b.flags, ','), ''), ','), ',')) f
+                ORDER BY 1) AS flags
+            FROM bars b 
+            WHERE b.symbol = s.symbol AND b.timeframe = current_setting('mdw_query.p2')::text AND b.ts >= current_setting('mdw_query.p3')::timestamptz AND b.ts < current_setting('mdw_query.p4')::timestamptz AND width_bucket(b.ts, (SELECT current_setting('mdw_query.p5')::timestamptz[])) % 2 = 1
+            GROUP BY b.symbol, 2
+          ) b
+          
+          ORDER BY bucket ASC LIMIT current_setting('mdw_query.p6')::int) r ON true
+    WHERE s.symbol = current_setting('mdw_query.p1')::text
+  ) TO STDOUT (FORMAT binary);
+
+-- 5m session=regular 2 symbol(s) [columns]: ["{AAPL,MSFT}","1m","2024-01-02T05:00:00.000Z","2024-01-06T05:00:00.000Z","{2024-01-02T14:30:00.000Z,2024-01-02T21:00:00.000Z,2024-01-03T14:30:00.000Z,2024-01-03T21:00:00.000Z,2024-01-04T14:30:00.000Z,2024-01-04T21:00:00.000Z,2024-01-05T14:30:00.000Z,2024-01-05T21:00:00.000Z}","101"]
+-- 5m session=extended 2 symbol(s) [columns]: ["{AAPL,MSFT}","1m","2024-01-02T05:00:00.000Z","2024-01-06T05:00:00.000Z","{2024-01-02T09:00:00.000Z,2024-01-02T14:30:00.000Z,2024-01-02T21:00:00.000Z,2024-01-03T01:00:00.000Z,2024-01-03T09:00:00.000Z,2024-01-03T14:30:00.000Z,2024-01-03T21:00:00.000Z,2024-01-04T01:00:00.000Z,2024-01-04T09:00:00.000Z,2024-01-04T14:30:00.000Z,2024-01-04T21:00:00.000Z,2024-01-05T01:00:00.000Z,2024-01-05T09:00:00.000Z,2024-01-05T14:30:00.000Z,2024-01-05T21:00:00.000Z,2024-01-06T01:00:00.000Z}","101"]
+COPY (
+    SELECT r.symbol, r.bucket, r.open::float8, r.high::float8, r.low::float8, r.close::float8, r.volume::float8, r.vwap::float8, r.trades::int8
+    FROM (SELECT * FROM (
+            SELECT b.symbol, date_bin(INTERVAL '5 minutes', b.ts, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket,
+              (array_agg(b.open ORDER BY b.ts))[1] AS open,
+              max(b.high) AS high,
+              min(b.low) AS low,
+              (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
+              sum(b.volume) AS volume,
+              CASE WHEN count(b.vwap) = count(*)
+                THEN sum(b.vwap * b.volume) / nullif(sum(b.volume), 0) END AS vwap,
+              CASE WHEN count(b.trades) = count(*) THEN sum(b.trades) END AS trades,
+              min(b.quality_score) AS quality_score,
+              ARRAY(SELECT DISTINCT f FROM unnest(string_to_array(
+                string_agg(nullif(array_to_string(b.flags, ','), ''), ','), ',')) f
+                ORDER BY 1) AS flags
+            FROM bars b JOIN symbols s ON s.symbol = b.symbol
+            WHERE b.symbol = ANY(current_setting('mdw_query.p1')::text[]) AND b.timeframe = current_setting('mdw_query.p2')::text AND b.ts >= current_setting('mdw_query.p3')::timestamptz AND b.ts < current_setting('mdw_query.p4')::timestamptz AND width_bucket(b.ts, (SELECT current_setting('mdw_query.p5')::timestamptz[])) % 2 = 1
+            GROUP BY b.symbol, 2
+          ) b
+          
+          ORDER BY b.symbol, bucket ASC LIMIT current_setting('mdw_query.p6')::int) r
+  ) TO STDOUT (FORMAT binary);
+
 -- 5m session=regular csv [export]: ["AAPL","1m","2024-01-02T05:00:00.000Z","2024-01-06T05:00:00.000Z","{2024-01-02T14:30:00.000Z,2024-01-02T21:00:00.000Z,2024-01-03T14:30:00.000Z,2024-01-03T21:00:00.000Z,2024-01-04T14:30:00.000Z,2024-01-04T21:00:00.000Z,2024-01-05T14:30:00.000Z,2024-01-05T21:00:00.000Z}"]
 -- 5m session=extended csv [export]: ["AAPL","1m","2024-01-02T05:00:00.000Z","2024-01-06T05:00:00.000Z","{2024-01-02T09:00:00.000Z,2024-01-02T14:30:00.000Z,2024-01-02T21:00:00.000Z,2024-01-03T01:00:00.000Z,2024-01-03T09:00:00.000Z,2024-01-03T14:30:00.000Z,2024-01-03T21:00:00.000Z,2024-01-04T01:00:00.000Z,2024-01-04T09:00:00.000Z,2024-01-04T14:30:00.000Z,2024-01-04T21:00:00.000Z,2024-01-05T01:00:00.000Z,2024-01-05T09:00:00.000Z,2024-01-05T14:30:00.000Z,2024-01-05T21:00:00.000Z,2024-01-06T01:00:00.000Z}"]
 COPY (
@@ -814,6 +922,61 @@ WITH page AS (
            (SELECT symbol FROM page WHERE rn = $2::int) AS last_symbol,
            (SELECT array_agg(DISTINCT symbol) FROM page WHERE rn <= $2::int) AS present,
            (SELECT string_agg(j, '' ORDER BY rn) FROM page WHERE rn <= $2::int) AS body;
+
+-- 4h session=regular 1 symbol(s) [columns]: ["AAPL","1m","2024-01-02T05:00:00.000Z","2024-01-06T05:00:00.000Z","{2024-01-02T14:30:00.000Z,2024-01-02T21:00:00.000Z,2024-01-03T14:30:00.000Z,2024-01-03T21:00:00.000Z,2024-01-04T14:30:00.000Z,2024-01-04T21:00:00.000Z,2024-01-05T14:30:00.000Z,2024-01-05T21:00:00.000Z}","101"]
+-- 4h session=extended 1 symbol(s) [columns]: ["AAPL","1m","2024-01-02T05:00:00.000Z","2024-01-06T05:00:00.000Z","{2024-01-02T09:00:00.000Z,2024-01-02T14:30:00.000Z,2024-01-02T21:00:00.000Z,2024-01-03T01:00:00.000Z,2024-01-03T09:00:00.000Z,2024-01-03T14:30:00.000Z,2024-01-03T21:00:00.000Z,2024-01-04T01:00:00.000Z,2024-01-04T09:00:00.000Z,2024-01-04T14:30:00.000Z,2024-01-04T21:00:00.000Z,2024-01-05T01:00:00.000Z,2024-01-05T09:00:00.000Z,2024-01-05T14:30:00.000Z,2024-01-05T21:00:00.000Z,2024-01-06T01:00:00.000Z}","101"]
+COPY (
+    SELECT r.bucket, r.open::float8, r.high::float8, r.low::float8, r.close::float8, r.volume::float8, r.vwap::float8, r.trades::int8
+    FROM symbols s
+    
+    LEFT JOIN LATERAL (SELECT * FROM (
+            SELECT b.symbol, (date_bin(INTERVAL '4 hours', b.ts AT TIME ZONE s.time_zone, TIMESTAMP '2000-01-01') AT TIME ZONE s.time_zone) AS bucket,
+              (array_agg(b.open ORDER BY b.ts))[1] AS open,
+              max(b.high) AS high,
+              min(b.low) AS low,
+              (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
+              sum(b.volume) AS volume,
+              CASE WHEN count(b.vwap) = count(*)
+                THEN sum(b.vwap * b.volume) / nullif(sum(b.volume), 0) END AS vwap,
+              CASE WHEN count(b.trades) = count(*) THEN sum(b.trades) END AS trades,
+              min(b.quality_score) AS quality_score,
+              ARRAY(SELECT DISTINCT f FROM unnest(string_to_array(
+                string_agg(nullif(array_to_string(b.flags, ','), ''), ','), ',')) f
+                ORDER BY 1) AS flags
+            FROM bars b 
+            WHERE b.symbol = s.symbol AND b.timeframe = current_setting('mdw_query.p2')::text AND b.ts >= current_setting('mdw_query.p3')::timestamptz AND b.ts < current_setting('mdw_query.p4')::timestamptz AND width_bucket(b.ts, (SELECT current_setting('mdw_query.p5')::timestamptz[])) % 2 = 1
+            GROUP BY b.symbol, 2
+          ) b
+          
+          ORDER BY bucket ASC LIMIT current_setting('mdw_query.p6')::int) r ON true
+    WHERE s.symbol = current_setting('mdw_query.p1')::text
+  ) TO STDOUT (FORMAT binary);
+
+-- 4h session=regular 2 symbol(s) [columns]: ["{AAPL,MSFT}","1m","2024-01-02T05:00:00.000Z","2024-01-06T05:00:00.000Z","{2024-01-02T14:30:00.000Z,2024-01-02T21:00:00.000Z,2024-01-03T14:30:00.000Z,2024-01-03T21:00:00.000Z,2024-01-04T14:30:00.000Z,2024-01-04T21:00:00.000Z,2024-01-05T14:30:00.000Z,2024-01-05T21:00:00.000Z}","101"]
+-- 4h session=extended 2 symbol(s) [columns]: ["{AAPL,MSFT}","1m","2024-01-02T05:00:00.000Z","2024-01-06T05:00:00.000Z","{2024-01-02T09:00:00.000Z,2024-01-02T14:30:00.000Z,2024-01-02T21:00:00.000Z,2024-01-03T01:00:00.000Z,2024-01-03T09:00:00.000Z,2024-01-03T14:30:00.000Z,2024-01-03T21:00:00.000Z,2024-01-04T01:00:00.000Z,2024-01-04T09:00:00.000Z,2024-01-04T14:30:00.000Z,2024-01-04T21:00:00.000Z,2024-01-05T01:00:00.000Z,2024-01-05T09:00:00.000Z,2024-01-05T14:30:00.000Z,2024-01-05T21:00:00.000Z,2024-01-06T01:00:00.000Z}","101"]
+COPY (
+    SELECT r.symbol, r.bucket, r.open::float8, r.high::float8, r.low::float8, r.close::float8, r.volume::float8, r.vwap::float8, r.trades::int8
+    FROM (SELECT * FROM (
+            SELECT b.symbol, (date_bin(INTERVAL '4 hours', b.ts AT TIME ZONE s.time_zone, TIMESTAMP '2000-01-01') AT TIME ZONE s.time_zone) AS bucket,
+              (array_agg(b.open ORDER BY b.ts))[1] AS open,
+              max(b.high) AS high,
+              min(b.low) AS low,
+              (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
+              sum(b.volume) AS volume,
+              CASE WHEN count(b.vwap) = count(*)
+                THEN sum(b.vwap * b.volume) / nullif(sum(b.volume), 0) END AS vwap,
+              CASE WHEN count(b.trades) = count(*) THEN sum(b.trades) END AS trades,
+              min(b.quality_score) AS quality_score,
+              ARRAY(SELECT DISTINCT f FROM unnest(string_to_array(
+                string_agg(nullif(array_to_string(b.flags, ','), ''), ','), ',')) f
+                ORDER BY 1) AS flags
+            FROM bars b JOIN symbols s ON s.symbol = b.symbol
+            WHERE b.symbol = ANY(current_setting('mdw_query.p1')::text[]) AND b.timeframe = current_setting('mdw_query.p2')::text AND b.ts >= current_setting('mdw_query.p3')::timestamptz AND b.ts < current_setting('mdw_query.p4')::timestamptz AND width_bucket(b.ts, (SELECT current_setting('mdw_query.p5')::timestamptz[])) % 2 = 1
+            GROUP BY b.symbol, 2
+          ) b
+          
+          ORDER BY b.symbol, bucket ASC LIMIT current_setting('mdw_query.p6')::int) r
+  ) TO STDOUT (FORMAT binary);
 
 -- 4h session=regular csv [export]: ["AAPL","1m","2024-01-02T05:00:00.000Z","2024-01-06T05:00:00.000Z","{2024-01-02T14:30:00.000Z,2024-01-02T21:00:00.000Z,2024-01-03T14:30:00.000Z,2024-01-03T21:00:00.000Z,2024-01-04T14:30:00.000Z,2024-01-04T21:00:00.000Z,2024-01-05T14:30:00.000Z,2024-01-05T21:00:00.000Z}"]
 -- 4h session=extended csv [export]: ["AAPL","1m","2024-01-02T05:00:00.000Z","2024-01-06T05:00:00.000Z","{2024-01-02T09:00:00.000Z,2024-01-02T14:30:00.000Z,2024-01-02T21:00:00.000Z,2024-01-03T01:00:00.000Z,2024-01-03T09:00:00.000Z,2024-01-03T14:30:00.000Z,2024-01-03T21:00:00.000Z,2024-01-04T01:00:00.000Z,2024-01-04T09:00:00.000Z,2024-01-04T14:30:00.000Z,2024-01-04T21:00:00.000Z,2024-01-05T01:00:00.000Z,2024-01-05T09:00:00.000Z,2024-01-05T14:30:00.000Z,2024-01-05T21:00:00.000Z,2024-01-06T01:00:00.000Z}"]

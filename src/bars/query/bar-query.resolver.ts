@@ -4,7 +4,7 @@ import { Clock } from '../../common/clock';
 import { FieldError, InvalidInputError } from '../../common/domain-error';
 import { exclusiveEnd, parseTimeParam } from '../../common/time-params';
 import { Timeframe, TIMEFRAME_SPECS } from '../../market/timeframes';
-import { BarsQueryDto } from '../http/bars-query.dto';
+import { BarFormat, BarsQueryDto } from '../http/bars-query.dto';
 import { CursorPosition, decodeCursor, fingerprint } from './bar-cursor';
 import type { BarsSelection } from './selection';
 import { sessionFilterOf, sessionTimeframeProblem } from './session-rules';
@@ -17,7 +17,7 @@ export interface ResolvedQuery {
   startMs: number;
   endExclusiveMs: number;
   fingerprint: string;
-  format: 'json' | 'csv';
+  format: BarFormat;
 }
 
 /**
@@ -39,7 +39,7 @@ export class BarQueryResolver {
     const sessionProblem = session && sessionTimeframeProblem(timeframe);
     if (sessionProblem) errors.push({ field: 'session', message: sessionProblem });
     const sort = query.sort ?? 'asc';
-    const format = query.format ?? (accept && /\btext\/csv\b/i.test(accept) ? 'csv' : 'json');
+    const format = query.format ?? formatAccepted(accept);
     const start = query.start === undefined ? undefined : parseTimeParam(query.start);
     const end = query.end === undefined ? undefined : parseTimeParam(query.end);
     if (start && end && start.ms >= exclusiveEnd(end)) {
@@ -83,7 +83,8 @@ export class BarQueryResolver {
       includeQuality: query.include === 'quality',
       ...(session && { session }),
       after: after && { bucketIso: microsToIso(after.afterMicros), symbol: after.symbol },
-      limit: format === 'csv' ? query.limit : (query.limit ?? DEFAULT_LIMIT),
+      // CSV and Arrow: every bar of the range unless a page is asked for.
+      limit: format === 'json' ? (query.limit ?? DEFAULT_LIMIT) : query.limit,
     };
     return { selection, startMs, endExclusiveMs, fingerprint: print, format };
   }
@@ -97,6 +98,13 @@ export class BarQueryResolver {
   private defaultEnd(): number {
     return (Math.floor(this.clock.now().getTime() / MINUTE_MS) + 1) * MINUTE_MS;
   }
+}
+
+/** The format an Accept header names (JSON unless it names CSV or an Arrow stream). */
+function formatAccepted(accept: string | undefined): BarFormat {
+  if (!accept) return 'json';
+  if (/\bapplication\/vnd\.apache\.arrow\.stream\b/i.test(accept)) return 'arrow';
+  return /\btext\/csv\b/i.test(accept) ? 'csv' : 'json';
 }
 
 /** Exact ISO text of an epoch-microsecond instant (Date alone would drop the microseconds). */

@@ -1,3 +1,4 @@
+import { tableFromIPC } from 'apache-arrow';
 import request from 'supertest';
 
 import type { Bar } from '../../../src/market/bar';
@@ -250,7 +251,7 @@ describe('session filters', () => {
     ).expect(400);
   });
 
-  it('filters multi-symbol pages, CSV exports and the latest bar alike', async () => {
+  it('filters multi-symbol pages, CSV and Arrow answers and the latest bar alike', async () => {
     const range = 'timeframe=15m&start=2024-11-27&end=2024-11-30&session=regular';
     const single = await bars(`/api/v1/historical/AAPL?${range}`);
     const multi = await get(`/api/v1/historical?symbols=MSFT,AAPL&${range}`).expect(200);
@@ -260,6 +261,19 @@ describe('session filters', () => {
     const csv = await get(`/api/v1/historical/AAPL?${range}&format=csv`).expect(200);
     const lines = csv.text.trim().split('\n').slice(1);
     expect(lines.map((line) => new Date(line.split(',')[0]).toISOString())).toEqual(
+      single.map((b) => b.timestamp),
+    );
+
+    const arrow = await get(`/api/v1/historical/AAPL?${range}&format=arrow`)
+      .buffer(true)
+      .parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => done(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
+    const table = tableFromIPC(arrow.body as Buffer);
+    expect(table.toArray().map((row) => new Date(row.timestamp as number).toISOString())).toEqual(
       single.map((b) => b.timestamp),
     );
 

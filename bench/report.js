@@ -1,7 +1,7 @@
 'use strict';
 /** The bench's tables: every run, old against new, the targets and the mechanisms. */
 
-const MECHANISMS = ['fast-lane', 'halves', 'pieces', 'stream', 'arena', 'admission'];
+const MECHANISMS = ['fast-lane', 'halves', 'pieces', 'stream', 'admission'];
 
 function printResults(result, log) {
   const find = (scenario, server, connections) =>

@@ -216,15 +216,17 @@ export class BarsService {
         this.repository.findCsvVersion({ ...selection, symbols: [symbol], after: undefined }),
       ),
     );
-    const unknown = selection.symbols.filter((_, i) => versions[i] === undefined);
-    if (unknown.length === 1 && selection.symbols.length === 1) {
-      throw new NotFoundError(`Unknown symbol ${unknown[0]}.`);
-    }
-    if (unknown.length) throw new NotFoundError(`Unknown symbols: ${unknown.join(', ')}.`);
+    assertKnown(
+      selection.symbols,
+      new Set(selection.symbols.filter((_, i) => versions[i] !== undefined)),
+    );
     return versions.join(',');
   }
 
-  /** The newest bar, built by PostgreSQL in one statement; revalidated on every request. */
+  /**
+   * The newest bar, built by PostgreSQL in one statement; revalidated on every request. It
+   * depends on its series alone (not on the clock), so the series' version keys it in the cache.
+   */
   async getLatest(rawSymbol: string, query: LatestBarQueryDto): Promise<BarsResponse> {
     const symbol = normaliseSymbol(rawSymbol);
     const timeframe: Timeframe = query.timeframe ?? '1d';
@@ -238,6 +240,14 @@ export class BarsService {
       const newest = market.newest_ms === null ? null : new Date(market.newest_ms);
       session = { filter, ...latestSessionSpan(newest, this.clock.now()) };
     }
+    const cacheControl = 'public, no-cache';
+    // With a session, its windows (which follow the newest bar) are part of the key.
+    const key = this.cache.active
+      ? `l|${this.cache.generation(symbol, TIMEFRAME_SPECS[timeframe].base)}|${symbol}|${timeframe}${session ? `|${JSON.stringify(session)}` : ''}`
+      : undefined;
+    const cached = key === undefined ? undefined : this.cache.get(key);
+    if (cached) return { kind: 'json', cacheControl, ...cached };
+
     const bar = await this.repository.findLatestBar(symbol, timeframe, session);
     if (bar === undefined) throw new NotFoundError(`Unknown symbol ${symbol}.`);
     const body = jsonBody([
@@ -245,7 +255,9 @@ export class BarsService {
       bar ?? 'null',
       '}',
     ]);
-    return { kind: 'json', cacheControl: 'public, no-cache', body, etag: etagOf(body) };
+    const response = { body, etag: etagOf(body) };
+    if (key !== undefined) this.cache.set(key, response);
+    return { kind: 'json', cacheControl, ...response };
   }
 
   /**

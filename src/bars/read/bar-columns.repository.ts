@@ -10,7 +10,7 @@ import { BarColumns, columnSpecs } from './bar-columns';
 import { ColumnsReader } from './columns-reader';
 import { copyOut } from './copy-out';
 
-/** Rows per batch of an export: ~0.7 MB of columns, a batch or two in flight. */
+/** Rows per batch of an export: ~1 MB of columns (4,096 measured no lower peak RSS). */
 export const EXPORT_BATCH_ROWS = 16_384;
 
 /** A page of bars as typed columns, the probe row past it dropped. */

@@ -2,6 +2,8 @@ import { InitialSchema1732000000000 } from './1732000000000-initial-schema';
 import { TimescaleHypertable1732000000001 } from './1732000000001-timescale-hypertable';
 import { BackfillRejectedBars1732000000019 } from './1732000000019-backfill-rejected-bars';
 import { TimescaleColumnstore1732000000020 } from './1732000000020-timescale-columnstore';
+import { CorporateActionsMassive1732000000021 } from './1732000000021-corporate-actions-massive';
+import { ProductAggregate1732000000022 } from './1732000000022-product-aggregate';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the same list works from
@@ -13,4 +15,6 @@ export const ALL_MIGRATIONS = [
   TimescaleHypertable1732000000001,
   BackfillRejectedBars1732000000019,
   TimescaleColumnstore1732000000020,
+  CorporateActionsMassive1732000000021,
+  ProductAggregate1732000000022,
 ];

@@ -72,7 +72,7 @@ export class BarsService {
     const { selection } = resolved;
     // The key is only worth building when the cache is in use (it serialises the selection).
     const key = this.cache.active
-      ? `1|${this.cache.generation(symbol, TIMEFRAME_SPECS[selection.timeframe].base)}|${JSON.stringify(selection)}`
+      ? `1|${this.generation(symbol, selection.timeframe, selection.adjustment)}|${JSON.stringify(selection)}`
       : undefined;
     const cached = key === undefined ? undefined : this.cache.get(key);
     if (cached) return { kind: 'json', cacheControl, ...cached };
@@ -125,8 +125,9 @@ export class BarsService {
     if (selection.session) await this.sessionMarkets(symbols);
     const cacheControl = this.cacheControl(resolved.endExclusiveMs);
     if (resolved.format === 'arrow') return this.arrow(resolved, rest, cacheControl, true);
-    const base = TIMEFRAME_SPECS[selection.timeframe].base;
-    const generations = symbols.map((s) => this.cache.generation(s, base)).join(',');
+    const generations = symbols
+      .map((s) => this.generation(s, selection.timeframe, selection.adjustment))
+      .join(',');
     const key = `n|${generations}|${JSON.stringify(selection)}`;
     const cached = this.cache.get(key);
     if (cached) return { kind: 'json', cacheControl, ...cached };
@@ -240,15 +241,16 @@ export class BarsService {
       const newest = market.newest_ms === null ? null : new Date(market.newest_ms);
       session = { filter, ...latestSessionSpan(newest, this.clock.now()) };
     }
+    const adjustment = query.adjustment === 'raw' ? undefined : query.adjustment;
     const cacheControl = 'public, no-cache';
     // With a session, its windows (which follow the newest bar) are part of the key.
     const key = this.cache.active
-      ? `l|${this.cache.generation(symbol, TIMEFRAME_SPECS[timeframe].base)}|${symbol}|${timeframe}${session ? `|${JSON.stringify(session)}` : ''}`
+      ? `l|${this.generation(symbol, timeframe, adjustment)}|${symbol}|${timeframe}|${adjustment ?? 'raw'}${session ? `|${JSON.stringify(session)}` : ''}`
       : undefined;
     const cached = key === undefined ? undefined : this.cache.get(key);
     if (cached) return { kind: 'json', cacheControl, ...cached };
 
-    const bar = await this.repository.findLatestBar(symbol, timeframe, session);
+    const bar = await this.repository.findLatestBar(symbol, timeframe, adjustment, session);
     if (bar === undefined) throw new NotFoundError(`Unknown symbol ${symbol}.`);
     const body = jsonBody([
       `{"symbol":"${symbol}","timeframe":"${timeframe}","bar":`,
@@ -277,6 +279,22 @@ export class BarsService {
       .map((message) => ({ field: 'session', message }));
     if (errors.length) throw new InvalidInputError(errors);
     return markets;
+  }
+
+  /**
+   * The cache generation a page of the symbol depends on: its base series, and for an adjusted
+   * page also the daily series (a dividend's factor comes from the daily close before its
+   * ex-date). Corporate actions publish both series when they change.
+   */
+  private generation(
+    symbol: string,
+    timeframe: Timeframe,
+    adjustment: BarsSelection['adjustment'],
+  ): string {
+    const base = TIMEFRAME_SPECS[timeframe].base;
+    const own = this.cache.generation(symbol, base);
+    if (!adjustment || base === '1d') return own;
+    return `${own}+${this.cache.generation(symbol, '1d')}`;
   }
 
   private parseSymbolList(list: string): string[] {

@@ -31,10 +31,8 @@ export class BarQueryResolver {
 
   resolve(symbols: string[], query: BarsQueryDto, accept: string | undefined): ResolvedQuery {
     const errors: FieldError[] = [];
-    if (query.adjustment !== undefined && query.adjustment !== 'raw') {
-      errors.push({ field: 'adjustment', message: 'is not supported yet: only raw is available' });
-    }
     const timeframe: Timeframe = query.timeframe ?? '1d';
+    const adjustment = query.adjustment === 'raw' ? undefined : query.adjustment;
     const session = sessionFilterOf(query.session);
     const sessionProblem = session && sessionTimeframeProblem(timeframe);
     if (sessionProblem) errors.push({ field: 'session', message: sessionProblem });
@@ -55,6 +53,8 @@ export class BarQueryResolver {
       query.minQuality ?? null,
       query.start ?? null,
       query.end ?? null,
+      // Only when adjusted, so that cursors of raw queries stay valid.
+      ...(adjustment ? [adjustment] : []),
       // Only when filtered, so that cursors of unfiltered queries stay valid.
       ...(session ? [session] : []),
     ]);
@@ -81,6 +81,7 @@ export class BarQueryResolver {
       validatedOnly: query.validatedOnly ?? false,
       minQuality: query.minQuality,
       includeQuality: query.include === 'quality',
+      ...(adjustment && { adjustment }),
       ...(session && { session }),
       after: after && { bucketIso: microsToIso(after.afterMicros), symbol: after.symbol },
       // CSV and Arrow: every bar of the range unless a page is asked for.

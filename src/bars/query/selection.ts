@@ -1,3 +1,4 @@
+import type { Adjustment } from '../../market/adjustments';
 import type { Timeframe } from '../../market/timeframes';
 
 /** A trading-session filter on intraday bars (`session`; `all` is no filter). */
@@ -17,6 +18,8 @@ export interface BarsSelection {
   validatedOnly: boolean;
   minQuality?: number;
   includeQuality: boolean;
+  /** Prices and volumes adjusted for corporate actions (sql/adjustment.ts); none: raw. */
+  adjustment?: Exclude<Adjustment, 'raw'>;
   /** Only bars inside this session of the exchange calendar (see sql/session.ts). */
   session?: SessionFilter;
   /** Keyset position: strictly after this bucket (in sort order). */

@@ -237,9 +237,10 @@ export class BarsRepository {
   async findLatestBar(
     symbol: string,
     timeframe: Timeframe,
+    adjustment?: BarsSelection['adjustment'],
     session?: LatestSession,
   ): Promise<string | null | undefined> {
-    const { sql, params } = latestBarSql(symbol, timeframe, session);
+    const { sql, params } = latestBarSql(symbol, timeframe, adjustment, session);
     const rows = await timed(
       'BarsRepository.findLatestBar',
       () => this.reads.prepared<{ bar: string | null }>(sql, params),

@@ -22,6 +22,7 @@ import { createValidationPipe } from './common/validation';
 import { AppConfig } from './config/app-config';
 import { serveDashboard } from './dashboard/serve-dashboard';
 import { DrainState } from './health/drain-state';
+import { installGracefulClose } from './health/graceful-close';
 
 /**
  * Builds the HTTP application on Fastify (chosen over Express for its lower per-request cost on
@@ -89,6 +90,7 @@ export async function createApp(
     if (drain.draining) reply.header('connection', 'close');
     done();
   });
+  installGracefulClose(fastify);
   installRequestDeadline(fastify, config.api.requestTimeoutMs);
   installJsonBodyParser(fastify, config.api.bodyLimitBytes);
 

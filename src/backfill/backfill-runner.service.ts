@@ -16,6 +16,13 @@ import { SeriesOutcome, SeriesWorker } from './series-worker';
 const SERIES_CONCURRENCY = 4;
 /** How long shutdown waits for aborted runs to record that they were interrupted. */
 const SHUTDOWN_WAIT_MS = 5_000;
+/**
+ * Attempts at recording a run's end, with doubling waits (0.25 s up to 5 s, about 40 s in all):
+ * the fault that ended the run (a database restart or failover) often makes the first attempts
+ * fail too, and a run whose end is never recorded reads `running` until another run starts.
+ */
+const FINISH_ATTEMPTS = 12;
+const FINISH_RETRY_MAX_MS = 5_000;
 
 export interface StartOptions {
   trigger: RunTrigger;
@@ -169,14 +176,33 @@ export class BackfillRunner implements BeforeApplicationShutdown {
       status = session.signal.aborted ? 'interrupted' : 'failed';
       error = this.scrub(unexpected instanceof Error ? unexpected.message : String(unexpected));
     }
-    await this.runs.finishRun(runId, status, error).catch((finishError: unknown) => {
-      this.logger.error(`could not record the end of backfill ${runId}: ${String(finishError)}`);
-    });
+    await this.recordEnd(runId, status, error);
     backfillRuns.inc({ status });
     this.logger.log(
       `backfill ${runId} ${status}: ${progress.barsFetched} bars fetched, ${progress.barsWritten} written`,
     );
     return status;
+  }
+
+  private async recordEnd(runId: string, status: RunStatus, error: string | null): Promise<void> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await this.runs.finishRun(runId, status, error);
+        return;
+      } catch (finishError) {
+        if (attempt === FINISH_ATTEMPTS || this.shuttingDown) {
+          this.logger.error(
+            `could not record the end of backfill ${runId} (${status}): ${String(finishError)}`,
+          );
+          return;
+        }
+        const wait = Math.min(250 * 2 ** (attempt - 1), FINISH_RETRY_MAX_MS);
+        this.logger.warn(
+          `could not record the end of backfill ${runId} yet (${String(finishError)}); retrying in ${wait} ms`,
+        );
+        await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+    }
   }
 
   private scrub(message: string): string {

@@ -232,12 +232,16 @@ export class BackfillRunsRepository {
     );
   }
 
-  /** Final status; series still pending or running are marked interrupted with it. */
+  /**
+   * Final status; series still pending or running (including one whose own end could not be
+   * recorded) are marked interrupted with the run's error.
+   */
   async finishRun(runId: string, status: RunStatus, error: string | null): Promise<void> {
     await timed('BackfillRunsRepository.finishRun', () =>
       this.dataSource.query(
         `WITH s AS (
-           UPDATE backfill_run_series SET status = 'interrupted', finished_at = now()
+           UPDATE backfill_run_series
+              SET status = 'interrupted', error = coalesce(error, $3), finished_at = now()
             WHERE run_id = $1 AND status IN ('pending', 'running')
          )
          UPDATE backfill_runs SET status = $2, error = $3, finished_at = now()

@@ -50,7 +50,7 @@ export class TcpFaultProxy {
     if (mode === this.mode) return;
     const wasRefusing = this.mode === 'refuse';
     this.mode = mode;
-    if (mode === 'refuse') await this.closeListener();
+    if (mode === 'refuse') this.stopListening();
     else if (wasRefusing) await this.listen();
   }
 
@@ -66,8 +66,9 @@ export class TcpFaultProxy {
   }
 
   async close(): Promise<void> {
+    const server = this.stopListening();
     this.resetAll();
-    await this.closeListener();
+    if (server) await new Promise((resolve) => server.once('close', resolve));
   }
 
   private listen(): Promise<void> {
@@ -82,11 +83,15 @@ export class TcpFaultProxy {
     });
   }
 
-  private closeListener(): Promise<void> {
+  /**
+   * Closes the listening socket at once (new connections are refused from here on). The server's
+   * `close` event waits for the connections already open, which `resetAll` ends.
+   */
+  private stopListening(): net.Server | undefined {
     const server = this.server;
     this.server = undefined;
-    if (!server) return Promise.resolve();
-    return new Promise((resolve) => server.close(() => resolve()));
+    server?.close();
+    return server;
   }
 
   private accept(client: net.Socket): void {

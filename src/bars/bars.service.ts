@@ -7,16 +7,23 @@ import { InvalidInputError, NotFoundError } from '../common/domain-error';
 import { etagOf } from '../common/http-caching';
 import { jsonBody } from '../common/json-body';
 import { normaliseSymbol } from '../market/symbol';
-import { Timeframe, TIMEFRAME_SPECS } from '../market/timeframes';
+import { BaseTimeframe, Timeframe, TIMEFRAME_SPECS } from '../market/timeframes';
 import { arrowBody, arrowPreamble, arrowStream } from './arrow/arrow-stream';
 import { BarsCache } from './cache/bars-cache';
 import type { BarsQueryDto, LatestBarQueryDto, MultiBarsQueryDto } from './http/bars-query.dto';
 import { encodeCursor } from './query/bar-cursor';
 import { BarQueryResolver, ResolvedQuery } from './query/bar-query.resolver';
 import type { BarsSelection } from './query/selection';
+import {
+  latestSessionSpan,
+  sessionFilterOf,
+  sessionMarketProblem,
+  sessionTimeframeProblem,
+} from './query/session-rules';
+import type { LatestSession } from './query/sql/lookups';
 import { columnSpecs } from './read/bar-columns';
 import { BarColumnsRepository } from './read/bar-columns.repository';
-import { BarsRepository } from './read/bars.repository';
+import { BarsRepository, SymbolMarket } from './read/bars.repository';
 import type { PageBody } from './read/bars-page';
 
 export const MAX_SYMBOLS = 100;
@@ -58,6 +65,7 @@ export class BarsService {
   async getBars(rawSymbol: string, query: BarsQueryDto, accept?: string): Promise<BarsResponse> {
     const symbol = normaliseSymbol(rawSymbol);
     const resolved = this.resolver.resolve([symbol], query, accept);
+    if (resolved.selection.session) await this.sessionMarkets([symbol]);
     const cacheControl = this.cacheControl(resolved.endExclusiveMs);
     if (resolved.format === 'csv') return this.csv(symbol, resolved, cacheControl);
     if (resolved.format === 'arrow') return this.arrow(resolved, query, cacheControl, false);
@@ -114,6 +122,7 @@ export class BarsService {
       );
     }
     const { selection } = resolved;
+    if (selection.session) await this.sessionMarkets(symbols);
     const cacheControl = this.cacheControl(resolved.endExclusiveMs);
     if (resolved.format === 'arrow') return this.arrow(resolved, rest, cacheControl, true);
     const generations = symbols
@@ -144,9 +153,7 @@ export class BarsService {
   }
 
   private async checkKnown(symbols: string[]): Promise<void> {
-    const known = new Set(await this.repository.findKnownSymbols(symbols));
-    const unknown = symbols.filter((s) => !known.has(s));
-    if (unknown.length) throw new NotFoundError(`Unknown symbols: ${unknown.join(', ')}.`);
+    assertKnown(symbols, new Set(await this.repository.findKnownSymbols(symbols)));
   }
 
   /**
@@ -210,11 +217,10 @@ export class BarsService {
         this.repository.findCsvVersion({ ...selection, symbols: [symbol], after: undefined }),
       ),
     );
-    const unknown = selection.symbols.filter((_, i) => versions[i] === undefined);
-    if (unknown.length === 1 && selection.symbols.length === 1) {
-      throw new NotFoundError(`Unknown symbol ${unknown[0]}.`);
-    }
-    if (unknown.length) throw new NotFoundError(`Unknown symbols: ${unknown.join(', ')}.`);
+    assertKnown(
+      selection.symbols,
+      new Set(selection.symbols.filter((_, i) => versions[i] !== undefined)),
+    );
     return versions.join(',');
   }
 
@@ -225,15 +231,26 @@ export class BarsService {
   async getLatest(rawSymbol: string, query: LatestBarQueryDto): Promise<BarsResponse> {
     const symbol = normaliseSymbol(rawSymbol);
     const timeframe: Timeframe = query.timeframe ?? '1d';
+    const filter = sessionFilterOf(query.session);
+    let session: LatestSession | undefined;
+    if (filter) {
+      const problem = sessionTimeframeProblem(timeframe);
+      if (problem) throw InvalidInputError.field('session', problem);
+      const base = TIMEFRAME_SPECS[timeframe].base;
+      const [market] = await this.sessionMarkets([symbol], base);
+      const newest = market.newest_ms === null ? null : new Date(market.newest_ms);
+      session = { filter, ...latestSessionSpan(newest, this.clock.now()) };
+    }
     const adjustment = query.adjustment === 'raw' ? undefined : query.adjustment;
     const cacheControl = 'public, no-cache';
+    // With a session, its windows (which follow the newest bar) are part of the key.
     const key = this.cache.active
-      ? `l|${this.generation(symbol, timeframe, adjustment)}|${symbol}|${timeframe}|${adjustment ?? 'raw'}`
+      ? `l|${this.generation(symbol, timeframe, adjustment)}|${symbol}|${timeframe}|${adjustment ?? 'raw'}${session ? `|${JSON.stringify(session)}` : ''}`
       : undefined;
     const cached = key === undefined ? undefined : this.cache.get(key);
     if (cached) return { kind: 'json', cacheControl, ...cached };
 
-    const bar = await this.repository.findLatestBar(symbol, timeframe, adjustment);
+    const bar = await this.repository.findLatestBar(symbol, timeframe, adjustment, session);
     if (bar === undefined) throw new NotFoundError(`Unknown symbol ${symbol}.`);
     const body = jsonBody([
       `{"symbol":"${symbol}","timeframe":"${timeframe}","bar":`,
@@ -243,6 +260,25 @@ export class BarsService {
     const response = { body, etag: etagOf(body) };
     if (key !== undefined) this.cache.set(key, response);
     return { kind: 'json', cacheControl, ...response };
+  }
+
+  /**
+   * The symbols' markets, checked for a session filter: 404 for an unknown symbol, 400 naming
+   * each symbol that has no trading sessions. Read before the cache, so that a page cached for a
+   * stock is never served once the symbol has been reclassified.
+   */
+  private async sessionMarkets(
+    symbols: string[],
+    newestOf?: BaseTimeframe,
+  ): Promise<SymbolMarket[]> {
+    const markets = await this.repository.findSymbolMarkets(symbols, newestOf);
+    assertKnown(symbols, new Set(markets.map((m) => m.symbol)));
+    const errors = markets
+      .map((m) => sessionMarketProblem(m.symbol, m.asset_class, m.exchange))
+      .filter((message) => message !== null)
+      .map((message) => ({ field: 'session', message }));
+    if (errors.length) throw new InvalidInputError(errors);
+    return markets;
   }
 
   /**
@@ -304,4 +340,15 @@ export class BarsService {
     }
     return `public, max-age=${ttl}`;
   }
+}
+
+/** 404 unless every symbol is known (one symbol: the single-symbol endpoints' message). */
+function assertKnown(symbols: string[], known: ReadonlySet<string>): void {
+  const unknown = symbols.filter((s) => !known.has(s));
+  if (!unknown.length) return;
+  throw new NotFoundError(
+    symbols.length === 1
+      ? `Unknown symbol ${unknown[0]}.`
+      : `Unknown symbols: ${unknown.join(', ')}.`,
+  );
 }

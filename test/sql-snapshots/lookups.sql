@@ -4,6 +4,15 @@
 -- known symbols: ["{AAPL,MSFT}"]
 SELECT symbol FROM symbols WHERE symbol = ANY($1::text[]);
 
+-- symbol markets: ["{AAPL,MSFT}"]
+SELECT s.symbol, s.asset_class, s.exchange, NULL::float8 AS newest_ms
+    FROM symbols s WHERE s.symbol = ANY($1::text[]);
+
+-- symbol markets, newest 1m bar: ["{AAPL}","1m"]
+SELECT s.symbol, s.asset_class, s.exchange, (SELECT (extract(epoch FROM x.ts) * 1000)::float8 FROM bars x
+         WHERE x.symbol = s.symbol AND x.timeframe = $2 ORDER BY x.ts DESC LIMIT 1) AS newest_ms
+    FROM symbols s WHERE s.symbol = ANY($1::text[]);
+
 -- latest 1m: ["AAPL","0","1m","1m","1"]
 -- latest 1d: ["AAPL","0","1d","1d","1"]
 SELECT (SELECT '{"timestamp":"'
@@ -361,6 +370,86 @@ SELECT (SELECT '{"timestamp":"'
     FROM symbols s
     LEFT JOIN LATERAL (
       SELECT x.ts FROM bars x WHERE x.symbol = s.symbol AND x.timeframe = $3::text
+      ORDER BY x.ts DESC LIMIT 1
+    ) newest ON true
+    WHERE s.symbol = $1::text;
+
+-- latest 1m session=regular: ["AAPL","0","1m","1m","{2024-01-02T14:30:00.000Z,2024-01-02T21:00:00.000Z,2024-01-03T14:30:00.000Z,2024-01-03T21:00:00.000Z,2024-01-04T14:30:00.000Z,2024-01-04T21:00:00.000Z,2024-01-05T14:30:00.000Z,2024-01-05T21:00:00.000Z}","1","2024-01-02T05:00:00.000Z"]
+-- latest 1m session=extended: ["AAPL","0","1m","1m","{2024-01-02T09:00:00.000Z,2024-01-02T14:30:00.000Z,2024-01-02T21:00:00.000Z,2024-01-03T01:00:00.000Z,2024-01-03T09:00:00.000Z,2024-01-03T14:30:00.000Z,2024-01-03T21:00:00.000Z,2024-01-04T01:00:00.000Z,2024-01-04T09:00:00.000Z,2024-01-04T14:30:00.000Z,2024-01-04T21:00:00.000Z,2024-01-05T01:00:00.000Z,2024-01-05T09:00:00.000Z,2024-01-05T14:30:00.000Z,2024-01-05T21:00:00.000Z,2024-01-06T01:00:00.000Z}","1","2024-01-02T05:00:00.000Z"]
+SELECT (SELECT '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+      AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
+    THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
+    ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' FROM (SELECT b.symbol, b.ts AS bucket, b.open, b.high, b.low, b.close, b.volume, b.vwap, b.trades, b.quality_score, b.flags
+            FROM bars b 
+            WHERE b.symbol = s.symbol AND b.timeframe = $4::text AND b.ts >= newest.ts - $2::float8 * INTERVAL '1 millisecond' AND b.ts < newest.ts + INTERVAL '1 millisecond' AND width_bucket(b.ts, (SELECT $5::timestamptz[])) % 2 = 1
+            ORDER BY bucket DESC LIMIT $6::int) r) AS bar
+    FROM symbols s
+    LEFT JOIN LATERAL (
+      SELECT x.ts FROM bars x WHERE x.symbol = s.symbol AND x.timeframe = $3::text AND x.ts >= $7::timestamptz AND width_bucket(x.ts, (SELECT $5::timestamptz[])) % 2 = 1
+      ORDER BY x.ts DESC LIMIT 1
+    ) newest ON true
+    WHERE s.symbol = $1::text;
+
+-- latest 1h session=regular: ["AAPL","3600000","1m","1m","{2024-01-02T14:30:00.000Z,2024-01-02T21:00:00.000Z,2024-01-03T14:30:00.000Z,2024-01-03T21:00:00.000Z,2024-01-04T14:30:00.000Z,2024-01-04T21:00:00.000Z,2024-01-05T14:30:00.000Z,2024-01-05T21:00:00.000Z}","1","2024-01-02T05:00:00.000Z"]
+-- latest 1h session=extended: ["AAPL","3600000","1m","1m","{2024-01-02T09:00:00.000Z,2024-01-02T14:30:00.000Z,2024-01-02T21:00:00.000Z,2024-01-03T01:00:00.000Z,2024-01-03T09:00:00.000Z,2024-01-03T14:30:00.000Z,2024-01-03T21:00:00.000Z,2024-01-04T01:00:00.000Z,2024-01-04T09:00:00.000Z,2024-01-04T14:30:00.000Z,2024-01-04T21:00:00.000Z,2024-01-05T01:00:00.000Z,2024-01-05T09:00:00.000Z,2024-01-05T14:30:00.000Z,2024-01-05T21:00:00.000Z,2024-01-06T01:00:00.000Z}","1","2024-01-02T05:00:00.000Z"]
+SELECT (SELECT '{"timestamp":"'
+    || CASE WHEN r.bucket >= TIMESTAMPTZ '0001-01-01 00:00:00+00'
+      AND date_bin('1 second', r.bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') = r.bucket
+    THEN replace((r.bucket AT TIME ZONE 'UTC')::text, ' ', 'T') || '.000Z'
+    ELSE to_char(r.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END
+    || '","open":'
+    || r.open
+    || ',"high":'
+    || r.high
+    || ',"low":'
+    || r.low
+    || ',"close":'
+    || r.close
+    || ',"volume":'
+    || r.volume
+    || ',"vwap":'
+    || coalesce(r.vwap::text, 'null')
+    || ',"trades":'
+    || coalesce(r.trades::text, 'null')
+    || '}' FROM (SELECT * FROM (
+            SELECT b.symbol, date_bin(INTERVAL '1 hour', b.ts, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket,
+              (array_agg(b.open ORDER BY b.ts))[1] AS open,
+              max(b.high) AS high,
+              min(b.low) AS low,
+              (array_agg(b.close ORDER BY b.ts DESC))[1] AS close,
+              sum(b.volume) AS volume,
+              CASE WHEN count(b.vwap) = count(*)
+                THEN sum(b.vwap * b.volume) / nullif(sum(b.volume), 0) END AS vwap,
+              CASE WHEN count(b.trades) = count(*) THEN sum(b.trades) END AS trades,
+              min(b.quality_score) AS quality_score,
+              ARRAY(SELECT DISTINCT f FROM unnest(string_to_array(
+                string_agg(nullif(array_to_string(b.flags, ','), ''), ','), ',')) f
+                ORDER BY 1) AS flags
+            FROM bars b 
+            WHERE b.symbol = s.symbol AND b.timeframe = $4::text AND b.ts >= newest.ts - $2::float8 * INTERVAL '1 millisecond' AND b.ts < newest.ts + INTERVAL '1 millisecond' AND width_bucket(b.ts, (SELECT $5::timestamptz[])) % 2 = 1
+            GROUP BY b.symbol, 2
+          ) b
+          
+          ORDER BY bucket DESC LIMIT $6::int) r) AS bar
+    FROM symbols s
+    LEFT JOIN LATERAL (
+      SELECT x.ts FROM bars x WHERE x.symbol = s.symbol AND x.timeframe = $3::text AND x.ts >= $7::timestamptz AND width_bucket(x.ts, (SELECT $5::timestamptz[])) % 2 = 1
       ORDER BY x.ts DESC LIMIT 1
     ) newest ON true
     WHERE s.symbol = $1::text;

@@ -12,9 +12,14 @@ import {
   planPageRead,
   ReadPlan,
 } from '../../src/bars/query/read-plan';
-import type { BarsSelection } from '../../src/bars/query/selection';
+import type { BarsSelection, SessionFilter } from '../../src/bars/query/selection';
 import { csvSql } from '../../src/bars/query/sql/csv';
-import { csvVersionSql, knownSymbolsSql, latestBarSql } from '../../src/bars/query/sql/lookups';
+import {
+  csvVersionSql,
+  knownSymbolsSql,
+  latestBarSql,
+  symbolMarketsSql,
+} from '../../src/bars/query/sql/lookups';
 import type { BuiltSql } from '../../src/bars/query/sql/params';
 import { Timeframe, TIMEFRAMES } from '../../src/market/timeframes';
 
@@ -23,6 +28,7 @@ interface Shape extends BuiltSql {
 }
 
 const SORTS = ['asc', 'desc'] as const;
+const SESSIONS: SessionFilter[] = ['regular', 'extended'];
 /** One stored timeframe of each base, and one aggregation of each kind. */
 const REPRESENTATIVE: Timeframe[] = ['1m', '1d', '5m', '4h', '1w', '1mo'];
 const ALONE: PlanContext = { spareConnections: 0, disabled: new Set() };
@@ -275,10 +281,68 @@ function columns(): Shape[] {
 }
 
 function lookups(): Shape[] {
+  const span = { startIso: '2024-01-02T05:00:00.000Z', endIso: '2024-01-06T05:00:00.000Z' };
   return [
     { label: 'known symbols', ...knownSymbolsSql(['AAPL', 'MSFT']) },
+    { label: 'symbol markets', ...symbolMarketsSql(['AAPL', 'MSFT']) },
+    { label: 'symbol markets, newest 1m bar', ...symbolMarketsSql(['AAPL'], '1m') },
     ...TIMEFRAMES.map((tf) => ({ label: `latest ${tf}`, ...latestBarSql('AAPL', tf) })),
+    ...(['1m', '1h'] as Timeframe[]).flatMap((tf) =>
+      SESSIONS.map((filter) => ({
+        label: `latest ${tf} session=${filter}`,
+        ...latestBarSql('AAPL', tf, undefined, { filter, ...span }),
+      })),
+    ),
   ];
+}
+
+/**
+ * Session filters on every statement kind: a week of January 2024 (the bounds are in the
+ * params), on a stored and an aggregated intraday timeframe.
+ */
+function sessions(): Shape[] {
+  const shapes: Shape[] = [];
+  const week = {
+    startIso: '2024-01-02T05:00:00.000Z',
+    endExclusiveIso: '2024-01-06T05:00:00.000Z',
+  };
+  for (const session of SESSIONS) {
+    for (const tf of ['1m', '5m', '4h'] as Timeframe[]) {
+      const sel = selection({ timeframe: tf, session, ...week });
+      shapes.push(...single(`${tf} session=${session} limit 100`, sel));
+      shapes.push(...single(`${tf} session=${session} limit 1000`, { ...sel, limit: 1000 }, SPARE));
+      shapes.push(...single(`${tf} session=${session} limit 10000`, { ...sel, limit: 10_000 }));
+      shapes.push(
+        ...statementsOf(
+          `${tf} session=${session} multi limit 100`,
+          planMultiRead({ ...sel, symbols: ['AAPL', 'MSFT'] }, ALONE),
+        ),
+      );
+      for (const [multi, symbols] of [
+        [false, ['AAPL']],
+        [true, ['AAPL', 'MSFT']],
+      ] as const) {
+        let plan: ColumnsPlan | undefined = planColumnsRead(
+          { ...sel, symbols: [...symbols] },
+          multi,
+        );
+        for (
+          let role = ' [columns]';
+          plan;
+          plan = plan.fallback, role = ' [columns] → bound cut short'
+        ) {
+          shapes.push({
+            label: `${tf} session=${session} ${symbols.length} symbol(s)${role}`,
+            ...plan.statement,
+          });
+        }
+      }
+      const csvSel = { ...sel, limit: undefined };
+      shapes.push({ label: `${tf} session=${session} csv [version]`, ...csvVersionSql(csvSel) });
+      shapes.push({ label: `${tf} session=${session} csv [export]`, ...csvSql(csvSel) });
+    }
+  }
+  return shapes;
 }
 
 /** Adjusted reads: each adjustment through every kind of statement that reads bars. */
@@ -362,6 +426,10 @@ export function renderSqlSnapshots(): Map<string, string> {
     ['csv.sql', file('Single-symbol CSV export: version (ETag) and COPY', csv())],
     ['columns.sql', file('Typed columns (Arrow): binary COPY of typed rows', columns())],
     ['lookups.sql', file('Symbol existence and the latest bar', lookups())],
+    [
+      'sessions.sql',
+      file('Session filters (session=regular|extended) on every statement kind', sessions()),
+    ],
     ['adjusted.sql', file('Adjusted reads (split, dividend, all)', adjusted())],
   ]);
 }

@@ -11,6 +11,18 @@ export const SESSIONS = ['all', 'regular', 'extended'] as const;
 export const MAX_LIMIT = 50_000;
 export const BAR_FORMATS = ['json', 'csv', 'arrow'] as const;
 export type BarFormat = (typeof BAR_FORMATS)[number];
+type Session = (typeof SESSIONS)[number];
+
+const SESSION_PROPERTY = {
+  enum: SESSIONS,
+  default: 'all',
+  description:
+    'Trading session of the exchange calendar (NYSE; the one gap detection uses): `regular` ' +
+    '09:30–16:00 New York (13:00 on half days), `extended` only pre-market (04:00 to the open) ' +
+    'and post-market (the close to 20:00); holidays have no session. Aggregated timeframes ' +
+    "aggregate only the session's minutes. Exchange-listed symbols and intraday timeframes only: " +
+    '`regular`/`extended` on crypto or forex, or on 1d and longer, is a 400.',
+};
 
 const ADJUSTMENT_PROPERTY = {
   enum: ADJUSTMENTS,
@@ -106,10 +118,10 @@ export class BarsQueryDto {
   @IsIn(['quality'], { message: 'must be quality' })
   include?: 'quality';
 
-  @ApiPropertyOptional({ enum: SESSIONS, default: 'all', description: 'Only `all` so far.' })
+  @ApiPropertyOptional(SESSION_PROPERTY)
   @IsOptional()
   @IsIn(SESSIONS, { message: `must be one of ${SESSIONS.join(', ')}` })
-  session?: (typeof SESSIONS)[number];
+  session?: Session;
 
   @ApiPropertyOptional(ADJUSTMENT_PROPERTY)
   @IsOptional()
@@ -138,4 +150,9 @@ export class LatestBarQueryDto {
   @IsOptional()
   @IsIn(ADJUSTMENTS, { message: `must be one of ${ADJUSTMENTS.join(', ')}` })
   adjustment?: Adjustment;
+
+  @ApiPropertyOptional(SESSION_PROPERTY)
+  @IsOptional()
+  @IsIn(SESSIONS, { message: `must be one of ${SESSIONS.join(', ')}` })
+  session?: Session;
 }

@@ -43,7 +43,12 @@ const SYMBOL_PARAM = {
 };
 
 @ApiTags('historical')
-@ApiBadRequestResponse({ description: 'Invalid parameter (problem+json listing every field).' })
+@ApiBadRequestResponse({
+  description:
+    'Invalid parameter, or one that does not apply: `session=regular|extended` on a symbol ' +
+    'that trades around the clock (crypto, forex) or on a daily or longer timeframe ' +
+    '(problem+json listing every field and why).',
+})
 @Controller('api/v1/historical')
 export class BarsController {
   constructor(private readonly bars: BarsService) {}

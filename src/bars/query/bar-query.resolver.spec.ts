@@ -44,6 +44,35 @@ describe('BarQueryResolver', () => {
     );
   });
 
+  it('selects a session on intraday timeframes, and none for session=all', () => {
+    const filtered = resolver.resolve(['AAPL'], { timeframe: '5m', session: 'regular' }, undefined);
+    expect(filtered.selection.session).toBe('regular');
+    const all = resolver.resolve(['AAPL'], { timeframe: '5m', session: 'all' }, undefined);
+    expect(all.selection).not.toHaveProperty('session');
+    expect(all.fingerprint).toBe(
+      resolver.resolve(['AAPL'], { timeframe: '5m' }, undefined).fingerprint,
+    );
+    // A cursor of one session's pages belongs to that session only.
+    expect(filtered.fingerprint).not.toBe(all.fingerprint);
+  });
+
+  it('refuses a session filter on daily and longer timeframes, saying why', () => {
+    for (const timeframe of ['1d', '1w', '1mo'] as const) {
+      try {
+        resolver.resolve(['AAPL'], { timeframe, session: 'extended' }, undefined);
+        throw new Error('accepted');
+      } catch (error) {
+        expect(error).toBeInstanceOf(InvalidInputError);
+        expect((error as InvalidInputError).errors).toEqual([
+          {
+            field: 'session',
+            message: expect.stringContaining('intraday timeframes (1m to 4h) only'),
+          },
+        ]);
+      }
+    }
+  });
+
   it('carries an adjustment into the selection and the cursor fingerprint; raw is no adjustment', () => {
     const raw = resolver.resolve(['AAPL'], {}, undefined);
     const explicitRaw = resolver.resolve(['AAPL'], { adjustment: 'raw' }, undefined);

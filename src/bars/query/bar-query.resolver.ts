@@ -7,6 +7,7 @@ import { Timeframe, TIMEFRAME_SPECS } from '../../market/timeframes';
 import { BarFormat, BarsQueryDto } from '../http/bars-query.dto';
 import { CursorPosition, decodeCursor, fingerprint } from './bar-cursor';
 import type { BarsSelection } from './selection';
+import { sessionFilterOf, sessionTimeframeProblem } from './session-rules';
 
 export const DEFAULT_LIMIT = 5000;
 const MINUTE_MS = 60_000;
@@ -30,11 +31,11 @@ export class BarQueryResolver {
 
   resolve(symbols: string[], query: BarsQueryDto, accept: string | undefined): ResolvedQuery {
     const errors: FieldError[] = [];
-    if (query.session !== undefined && query.session !== 'all') {
-      errors.push({ field: 'session', message: 'is not supported yet: only all is available' });
-    }
     const timeframe: Timeframe = query.timeframe ?? '1d';
     const adjustment = query.adjustment === 'raw' ? undefined : query.adjustment;
+    const session = sessionFilterOf(query.session);
+    const sessionProblem = session && sessionTimeframeProblem(timeframe);
+    if (sessionProblem) errors.push({ field: 'session', message: sessionProblem });
     const sort = query.sort ?? 'asc';
     const format = query.format ?? formatAccepted(accept);
     const start = query.start === undefined ? undefined : parseTimeParam(query.start);
@@ -54,6 +55,8 @@ export class BarQueryResolver {
       query.end ?? null,
       // Only when adjusted, so that cursors of raw queries stay valid.
       ...(adjustment ? [adjustment] : []),
+      // Only when filtered, so that cursors of unfiltered queries stay valid.
+      ...(session ? [session] : []),
     ]);
     let after: CursorPosition | undefined;
     let startMs: number;
@@ -79,6 +82,7 @@ export class BarQueryResolver {
       minQuality: query.minQuality,
       includeQuality: query.include === 'quality',
       ...(adjustment && { adjustment }),
+      ...(session && { session }),
       after: after && { bucketIso: microsToIso(after.afterMicros), symbol: after.symbol },
       // CSV and Arrow: every bar of the range unless a page is asked for.
       limit: format === 'json' ? (query.limit ?? DEFAULT_LIMIT) : query.limit,

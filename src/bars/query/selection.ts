@@ -1,6 +1,9 @@
 import type { Adjustment } from '../../market/adjustments';
 import type { Timeframe } from '../../market/timeframes';
 
+/** A trading-session filter on intraday bars (`session`; `all` is no filter). */
+export type SessionFilter = 'regular' | 'extended';
+
 /**
  * What a bar read asks for, resolved and validated (BarQueryResolver): the input of every
  * statement builder in `sql/` and of the read plan. Values here reach SQL only as parameters.
@@ -17,6 +20,8 @@ export interface BarsSelection {
   includeQuality: boolean;
   /** Prices and volumes adjusted for corporate actions (sql/adjustment.ts); none: raw. */
   adjustment?: Exclude<Adjustment, 'raw'>;
+  /** Only bars inside this session of the exchange calendar (see sql/session.ts). */
+  session?: SessionFilter;
   /** Keyset position: strictly after this bucket (in sort order). */
   after?: { bucketIso: string; symbol?: string };
   /** Rows wanted; the statement fetches one more to know whether another page exists. */

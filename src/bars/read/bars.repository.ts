@@ -4,13 +4,19 @@ import { Injectable } from '@nestjs/common';
 
 import { AppConfig } from '../../config/app-config';
 import { ReadPool } from '../../database/read-pool';
-import type { Timeframe } from '../../market/timeframes';
+import type { BaseTimeframe, Timeframe } from '../../market/timeframes';
 import { timed } from '../../metrics';
 import { BAR_SEPARATOR } from '../bar-fields';
 import { PlanContext, planMultiRead, planPageRead, ReadPlan } from '../query/read-plan';
 import type { BarsSelection } from '../query/selection';
 import { csvSql } from '../query/sql/csv';
-import { csvVersionSql, knownSymbolsSql, latestBarSql } from '../query/sql/lookups';
+import {
+  csvVersionSql,
+  knownSymbolsSql,
+  latestBarSql,
+  LatestSession,
+  symbolMarketsSql,
+} from '../query/sql/lookups';
 import type { BuiltSql } from '../query/sql/params';
 import { PAGE_CHUNK_BARS } from '../query/sql/pieces';
 import { BarsPage, PageMeta, StreamedPage, TextPage } from './bars-page';
@@ -34,6 +40,14 @@ interface PageRow {
   /** The page's text in pieces, in order: `body`, `body_2`, ... (undefined: no such column). */
   body: string | null;
   [piece: `body_${number}`]: string | null | undefined;
+}
+
+/** A symbol's market (symbolMarketsSql). */
+export interface SymbolMarket {
+  symbol: string;
+  asset_class: string;
+  exchange: string | null;
+  newest_ms: number | null;
 }
 
 /** What a streamed page's first row says (see singlePageStreamSql, multiPageStreamSql). */
@@ -211,13 +225,22 @@ export class BarsRepository {
     return rows.map((row) => row.symbol);
   }
 
+  /** The market of each known symbol of a list, and its newest bar's time (symbolMarketsSql). */
+  findSymbolMarkets(symbols: string[], newestOf?: BaseTimeframe): Promise<SymbolMarket[]> {
+    const { sql, params } = symbolMarketsSql(symbols, newestOf);
+    return timed('BarsRepository.findSymbolMarkets', () =>
+      this.reads.query<SymbolMarket>(sql, params),
+    );
+  }
+
   /** The newest bar as JSON text (null: none stored); undefined when the symbol is unknown. */
   async findLatestBar(
     symbol: string,
     timeframe: Timeframe,
     adjustment?: BarsSelection['adjustment'],
+    session?: LatestSession,
   ): Promise<string | null | undefined> {
-    const { sql, params } = latestBarSql(symbol, timeframe, adjustment);
+    const { sql, params } = latestBarSql(symbol, timeframe, adjustment, session);
     const rows = await timed(
       'BarsRepository.findLatestBar',
       () => this.reads.prepared<{ bar: string | null }>(sql, params),

@@ -11,6 +11,11 @@ export interface TradingSession {
   close: Date;
   /** A half day (early close). */
   early: boolean;
+  /**
+   * Where the exchange has extended hours: pre-market from `from` to the open, post-market from
+   * the close to `to`. Absent for markets that trade around the clock.
+   */
+  extended?: { from: Date; to: Date };
 }
 
 export interface ExchangeCalendar {

@@ -9,7 +9,8 @@ const HOUR_MS = 3_600_000;
 
 /**
  * The New York Stock Exchange (and, by convention, every US equity venue): sessions 09:30–16:00
- * America/New_York, 13:00 close on half days, closed on weekends, holidays and one-off closures.
+ * America/New_York, 13:00 close on half days, closed on weekends, holidays and one-off closures;
+ * extended hours from 04:00 (pre-market) to 20:00 (post-market) on session days only.
  * The rules are exact from 1998 (when NYSE first closed for MLK Day) on.
  */
 export class XnysCalendar implements ExchangeCalendar {
@@ -36,7 +37,17 @@ export class XnysCalendar implements ExchangeCalendar {
       if (this.sessions.size > 50_000) this.sessions.clear();
       this.sessions.set(date, session);
     }
-    return session && { ...session, open: new Date(session.open), close: new Date(session.close) };
+    return (
+      session && {
+        ...session,
+        open: new Date(session.open),
+        close: new Date(session.close),
+        extended: session.extended && {
+          from: new Date(session.extended.from),
+          to: new Date(session.extended.to),
+        },
+      }
+    );
   }
 
   dateOf(instant: Date): string {
@@ -69,6 +80,7 @@ export class XnysCalendar implements ExchangeCalendar {
       open: new Date(midnight + 9.5 * HOUR_MS),
       close: new Date(midnight + (early ? 13 : 16) * HOUR_MS),
       early,
+      extended: { from: new Date(midnight + 4 * HOUR_MS), to: new Date(midnight + 20 * HOUR_MS) },
     };
   }
 }

@@ -229,12 +229,12 @@ describe('GET /api/v1/historical/{symbol}', () => {
     expect(plain.body.bars[0].flags).toBeUndefined();
   });
 
-  it('accepts every adjustment and the default session, and refuses the sessions not available yet', async () => {
+  it('accepts every adjustment and the default session, and refuses a session filter on daily bars', async () => {
     await get('/api/v1/historical/AAPL?start=2024-01-02&adjustment=raw&session=all').expect(200);
     await get('/api/v1/historical/AAPL?start=2024-01-02&adjustment=all').expect(200);
     const res = await get('/api/v1/historical/AAPL?adjustment=split&session=regular').expect(400);
     expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(['session']);
-    expect(res.body.errors[0].message).toContain('not supported yet');
+    expect(res.body.errors[0].message).toContain('intraday timeframes (1m to 4h) only');
   });
 
   it('serves the newest bar', async () => {

@@ -1,6 +1,6 @@
-import type { Timeframe } from '../../../market/timeframes';
+import type { BaseTimeframe, Timeframe } from '../../../market/timeframes';
 import { TIMEFRAME_SPECS } from '../../../market/timeframes';
-import type { BarsSelection } from '../selection';
+import type { BarsSelection, SessionFilter } from '../selection';
 import { barJsonSql } from './bar-text';
 import { BuiltSql, Params } from './params';
 import { rowsSql } from './rows';
@@ -21,6 +21,30 @@ export function knownSymbolsSql(symbols: string[]): BuiltSql {
 }
 
 /**
+ * The market of each symbol of a list that exists (which calendar its bars follow), and with
+ * `newestOf` the time of its newest bar in that base timeframe (epoch ms; latest with a session
+ * filter computes the session windows around it).
+ */
+export function symbolMarketsSql(symbols: string[], newestOf?: BaseTimeframe): BuiltSql {
+  const newest = newestOf
+    ? `(SELECT (extract(epoch FROM x.ts) * 1000)::float8 FROM bars x
+         WHERE x.symbol = s.symbol AND x.timeframe = $2 ORDER BY x.ts DESC LIMIT 1)`
+    : 'NULL::float8';
+  return {
+    sql: `SELECT s.symbol, s.asset_class, s.exchange, ${newest} AS newest_ms
+    FROM symbols s WHERE s.symbol = ANY($1::text[])`,
+    params: newestOf ? [`{${symbols.join(',')}}`, newestOf] : [`{${symbols.join(',')}}`],
+  };
+}
+
+/** A session filter and the range its windows are computed for (latestSessionSpan). */
+export interface LatestSession {
+  filter: SessionFilter;
+  startIso: string;
+  endIso: string;
+}
+
+/**
  * The newest bar of a symbol in a timeframe as JSON text (`bar`; NULL when it has none), or no
  * row when the symbol is unknown. The newest base bar is found on the index; a bucketed
  * timeframe then aggregates the base bars from the latest lookback before it, and the newest
@@ -30,6 +54,7 @@ export function latestBarSql(
   symbol: string,
   timeframe: Timeframe,
   adjustment?: BarsSelection['adjustment'],
+  session?: LatestSession,
 ): BuiltSql {
   const p = new Params('bind');
   const symbolParam = p.add(symbol, 'text');
@@ -39,16 +64,17 @@ export function latestBarSql(
   const selection: BarsSelection = {
     symbols: [symbol],
     timeframe,
-    // The range comes from the newest bar below, not from these.
-    startIso: '',
-    endExclusiveIso: '',
+    // The range comes from the newest bar below; these only bound a session filter's windows.
+    startIso: session?.startIso ?? '',
+    endExclusiveIso: session?.endIso ?? '',
     sort: 'desc',
     validatedOnly: false,
     includeQuality: false,
     adjustment,
+    session: session?.filter,
     limit: 1,
   };
-  const { rows } = rowsSql(selection, p, {
+  const { rows, sessionAt } = rowsSql(selection, p, {
     symbolAt: (a) => `${a}.symbol = s.symbol`,
     multi: false,
     limitRows: 1,
@@ -57,10 +83,15 @@ export function latestBarSql(
       endExclusive: `newest.ts + INTERVAL '1 millisecond'`,
     },
   });
+  // With a session filter, the newest bar inside the session: the scan back from the newest
+  // bar stops at the first window's start (the filter is false before it).
+  const sessionWhere = sessionAt
+    ? ` AND x.ts >= ${p.add(selection.startIso, 'timestamptz')} AND ${sessionAt('x')}`
+    : '';
   const sql = `SELECT (SELECT ${barJsonSql(false)} FROM (${rows}) r) AS bar
     FROM symbols s
     LEFT JOIN LATERAL (
-      SELECT x.ts FROM bars x WHERE x.symbol = s.symbol AND x.timeframe = ${base}
+      SELECT x.ts FROM bars x WHERE x.symbol = s.symbol AND x.timeframe = ${base}${sessionWhere}
       ORDER BY x.ts DESC LIMIT 1
     ) newest ON true
     WHERE s.symbol = ${symbolParam}`;

@@ -3,12 +3,15 @@ import { BAR_FIELDS } from '../../bar-fields';
 import type { BarsSelection } from '../selection';
 import { adjustmentSql } from './adjustment';
 import { direction, Params } from './params';
+import { sessionConditionSql } from './session';
 
 export interface RowsSql {
   /** The rows subquery, in page order: a row per bar or bucket, columns as in BAR_FIELDS. */
   rows: string;
   /** The selection's conditions on raw bars under another alias (same bind parameters). */
   whereAt: (alias: string) => string;
+  /** The session filter alone under an alias (part of whereAt), or null without one. */
+  sessionAt: ((alias: string) => string) | null;
   /**
    * A bounded aggregation's edge (see RowsOptions.boundedRaw): the LATERAL join that finds it,
    * to place before the rows in the statement, and the condition that says the bound cut the
@@ -79,6 +82,7 @@ export function rowsSql(sel: BarsSelection, p: Params, options: RowsOptions): Ro
   const start = options.range?.start ?? p.add(sel.startIso, 'timestamptz');
   const end = options.range?.endExclusive ?? p.add(sel.endExclusiveIso, 'timestamptz');
   const quality = sel.minQuality !== undefined ? p.add(sel.minQuality, 'real') : null;
+  const session = sessionConditionSql(sel, p);
   // The keyset condition on the bucket. Every raw bar of a later bucket (asc) has ts >= that
   // bucket's start > the cursor, and of an earlier bucket (desc) ts < the cursor, so the same
   // condition on b.ts is an exact pre-filter that lets the primary-key index do the work.
@@ -100,6 +104,7 @@ export function rowsSql(sel: BarsSelection, p: Params, options: RowsOptions): Ro
       `${a}.ts < ${end}`,
       sel.validatedOnly ? `${a}.validated` : null,
       quality ? `${a}.quality_score >= ${quality}` : null,
+      session ? session(a) : null,
       keyset(a, `${a}.ts`),
     ]
       .filter((condition) => condition !== null)
@@ -128,7 +133,7 @@ export function rowsSql(sel: BarsSelection, p: Params, options: RowsOptions): Ro
             ${from}
             WHERE ${conditions.join(' AND ')}
             ORDER BY ${order} ${limit}`;
-    return { rows, whereAt, edgeJoin: '', cutShort: null };
+    return { rows, whereAt, sessionAt: session, edgeJoin: '', cutShort: null };
   }
   const outer = sel.after ? [keyset('b', 'b.bucket')!] : [];
   let edgeJoin = '';
@@ -156,5 +161,5 @@ export function rowsSql(sel: BarsSelection, p: Params, options: RowsOptions): Ro
           ) b
           ${outer.length ? `WHERE ${outer.join(' AND ')}` : ''}
           ORDER BY ${order} ${limit}`;
-  return { rows, whereAt, edgeJoin, cutShort };
+  return { rows, whereAt, sessionAt: session, edgeJoin, cutShort };
 }

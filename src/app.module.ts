@@ -11,6 +11,7 @@ import { AppConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { RetentionScheduleModule } from './retention/retention.module';
 import { StatusModule } from './status/status.module';
 import { SymbolsModule } from './symbols/symbols.module';
 
@@ -31,6 +32,7 @@ export class AppModule {
         CalendarModule,
         HealthModule,
         MetricsModule,
+        RetentionScheduleModule,
         StatusModule,
         SymbolsModule,
       ],

@@ -39,6 +39,7 @@ describe('AppConfig.fromEnv', () => {
       authFailuresPerMinute: 20,
     });
     expect(config.cacheTtlSeconds).toBe(300);
+    expect(config.retention).toEqual({ minuteBarDays: 0 });
   });
 
   it('reads every documented variable', () => {
@@ -65,6 +66,7 @@ describe('AppConfig.fromEnv', () => {
       CACHE_TTL_SECONDS: '0',
       TRUST_PROXY: '1',
       METRICS_ALLOW: '10.0.0.0/8,127.0.0.1',
+      MINUTE_BAR_RETENTION_DAYS: '90',
     });
     expect(config.database.url).toBe('postgres://u:p@db:5432/warehouse');
     expect(config.database.dataDir).toBe('/var/lib/mdw');
@@ -92,6 +94,7 @@ describe('AppConfig.fromEnv', () => {
     });
     expect(config.cacheTtlSeconds).toBe(0);
     expect(config.metrics.allow).toEqual(['10.0.0.0/8', '127.0.0.1/32']);
+    expect(config.retention).toEqual({ minuteBarDays: 90 });
   });
 
   it('keeps request metrics on unless METRICS_ENABLED is false', () => {
@@ -174,6 +177,15 @@ describe('AppConfig.fromEnv', () => {
     );
     expect(rejection({ POLYGON_MAX_RETRIES: '-1' })).toContain('POLYGON_MAX_RETRIES');
     expect(rejection({ POLYGON_RETRY_BASE_MS: '1.5' })).toContain('POLYGON_RETRY_BASE_MS');
+  });
+
+  it('rejects a minute-bar retention that is not a whole number of days, saying what 0 means', () => {
+    const allowed =
+      'MINUTE_BAR_RETENTION_DAYS must be an integer from 0 to 36500; 0 keeps minute bars forever';
+    expect(rejection({ MINUTE_BAR_RETENTION_DAYS: '90d' })).toBe(`${allowed} (got "90d")`);
+    expect(rejection({ MINUTE_BAR_RETENTION_DAYS: '-1' })).toBe(`${allowed} (got "-1")`);
+    expect(rejection({ MINUTE_BAR_RETENTION_DAYS: '1.5' })).toBe(`${allowed} (got "1.5")`);
+    expect(rejection({ MINUTE_BAR_RETENTION_DAYS: '36501' })).toBe(`${allowed} (got "36501")`);
   });
 
   it('seeds the demo warehouse unless DEMO_SEED is false', () => {

@@ -85,6 +85,13 @@ export class AppConfig {
     readonly scheduleHour: number;
     readonly scheduleMinute: number;
   };
+  readonly retention!: {
+    /**
+     * Minute bars older than this many days are deleted by the hourly retention job; 0 keeps
+     * them forever (the default). Daily bars are always kept.
+     */
+    readonly minuteBarDays: number;
+  };
   readonly rateLimit!: {
     readonly anonymousPerMinute: number;
     readonly keyPerMinute: number;
@@ -170,6 +177,14 @@ export class AppConfig {
         enabled: boolean(env, 'BACKFILL_ENABLED', true),
         scheduleHour: integer(env, 'BACKFILL_SCHEDULE_HOUR', { default: 2, min: 0, max: 23 }),
         scheduleMinute: integer(env, 'BACKFILL_SCHEDULE_MINUTE', { default: 0, min: 0, max: 59 }),
+      },
+      retention: {
+        minuteBarDays: integer(env, 'MINUTE_BAR_RETENTION_DAYS', {
+          default: 0,
+          min: 0,
+          max: 36_500,
+          note: '0 keeps minute bars forever',
+        }),
       },
       rateLimit: {
         anonymousPerMinute: integer(env, 'RATE_LIMIT_ANONYMOUS_PER_MINUTE', {

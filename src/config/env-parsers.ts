@@ -33,21 +33,17 @@ export function stringWithDefault(env: RawEnv, name: string, fallback: string): 
 export function integer(
   env: RawEnv,
   name: string,
-  options: { default: number; min: number; max: number },
+  /** `note` says what a special value means, e.g. "0 switches it off". */
+  options: { default: number; min: number; max: number; note?: string },
 ): number {
   const value = raw(env, name);
   if (value === undefined) return options.default;
-  if (!/^-?\d+$/.test(value)) {
+  const parsed = /^-?\d+$/.test(value) ? Number(value) : NaN;
+  if (!(parsed >= options.min && parsed <= options.max)) {
+    const note = options.note ? `; ${options.note}` : '';
     throw new EnvError(
       name,
-      `must be an integer from ${options.min} to ${options.max} (got ${JSON.stringify(value)})`,
-    );
-  }
-  const parsed = Number(value);
-  if (parsed < options.min || parsed > options.max) {
-    throw new EnvError(
-      name,
-      `must be an integer from ${options.min} to ${options.max} (got ${JSON.stringify(value)})`,
+      `must be an integer from ${options.min} to ${options.max}${note} (got ${JSON.stringify(value)})`,
     );
   }
   return parsed;

@@ -79,27 +79,47 @@ export function oneOf<T extends string>(
 export function postgresUrl(env: RawEnv, name: string): string | undefined {
   const value = raw(env, name);
   if (value === undefined) return undefined;
+  checkPostgresUrl(name, value, '');
+  return value;
+}
+
+/**
+ * One or more PostgreSQL URLs separated by commas. A comma splits only before the next
+ * `postgres://`, since a libpq URL may itself list several hosts with commas.
+ */
+export function postgresUrlList(env: RawEnv, name: string): string[] {
+  const value = raw(env, name);
+  if (value === undefined) return [];
+  const urls = value.split(/\s*,\s*(?=postgres(?:ql)?:\/\/)/);
+  urls.forEach((url, i) => checkPostgresUrl(name, url, urls.length > 1 ? ` (URL ${i + 1})` : ''));
+  return urls;
+}
+
+/** The value itself is never quoted in an error: it may carry a password. */
+function checkPostgresUrl(name: string, value: string, which: string): void {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
     throw new EnvError(
       name,
-      'must be a PostgreSQL URL like postgres://user:password@host:5432/database (it could not be parsed)',
+      `must be a PostgreSQL URL like postgres://user:password@host:5432/database${which} (it could not be parsed)`,
     );
   }
   if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
     throw new EnvError(
       name,
-      `must use the postgres:// or postgresql:// scheme (got ${JSON.stringify(url.protocol.replace(/:$/, ''))})`,
+      `must use the postgres:// or postgresql:// scheme${which} (got ${JSON.stringify(url.protocol.replace(/:$/, ''))})`,
     );
   }
   if (!url.hostname)
-    throw new EnvError(name, 'must name a host, e.g. postgres://user@localhost/db');
+    throw new EnvError(name, `must name a host, e.g. postgres://user@localhost/db${which}`);
   if (url.pathname.length <= 1) {
-    throw new EnvError(name, 'must name a database, e.g. postgres://user@localhost:5432/warehouse');
+    throw new EnvError(
+      name,
+      `must name a database, e.g. postgres://user@localhost:5432/warehouse${which}`,
+    );
   }
-  return value;
 }
 
 export function httpUrl(env: RawEnv, name: string, fallback: string): string {

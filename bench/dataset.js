@@ -8,7 +8,7 @@
  */
 const { DateTime } = require('luxon');
 
-const STOCKS = [
+const ALL_STOCKS = [
   'AAPL',
   'MSFT',
   'NVDA',
@@ -30,8 +30,10 @@ const STOCKS = [
   'KO',
   'PEP',
 ];
+/** BENCH_STOCKS (default all 20) shrinks the set for a quick functional run of the bench. */
+const STOCKS = ALL_STOCKS.slice(0, Number(process.env.BENCH_STOCKS ?? ALL_STOCKS.length));
 const CSV_SYMBOL = 'X:BTCUSD';
-const CSV_BARS = 1_000_000;
+const CSV_BARS = Number(process.env.BENCH_CSV_BARS ?? 1_000_000);
 const YEAR = 2024;
 
 async function loadDataset(client, log) {

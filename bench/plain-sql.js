@@ -4,10 +4,11 @@
  * executed by pgbench (the PostgreSQL client tools' C load generator) on the same database, so
  * that "ours / plain SQL" is what the HTTP server costs on top of its SQL.
  *
- * The statements come from the new build's own resolver and read plan. pgbench scripts take no
- * string parameters, so each target becomes a script with its values as literals, cast like the
- * bind parameters they replace (`'AAPL'::text` for `$1::text`); with `-M prepared` each script is
- * planned once per connection, like our named statements.
+ * The statements come from the new build's own resolver and read plan. pgbench sends `:name`
+ * variables as bind parameters of a prepared statement, but takes string values only from the
+ * command line (`-D`), for all its clients: so the connections are split over PROCESSES pgbench
+ * processes, each with the values of another target, run at the same time and summed. Their
+ * sessions get the read pool's settings (generic plans, ISO dates, shortest-exact floats).
  */
 const { execFile } = require('node:child_process');
 const fs = require('node:fs');
@@ -16,8 +17,13 @@ const path = require('node:path');
 const { URL } = require('node:url');
 
 const PGBENCH = process.env.PGBENCH ?? '/usr/lib/postgresql/15/bin/pgbench';
-/** pgbench takes at most 128 scripts; 100 targets per run. */
-const SCRIPTS = 100;
+const PROCESSES = 4;
+const READ_SESSION = [
+  '-c plan_cache_mode=force_generic_plan',
+  '-c default_transaction_read_only=on',
+  '-c DateStyle=ISO,MDY',
+  '-c extra_float_digits=1',
+].join(' ');
 
 /** The statement the new build runs for a request path (a one-statement page). */
 function statementFor(build, requestPath) {
@@ -35,49 +41,65 @@ function statementFor(build, requestPath) {
   return plan.statement;
 }
 
-/** The statement with its values in place of the parameters. */
-function withLiterals({ sql, params }) {
-  return sql.replace(
-    /\$(\d+)\b/g,
-    (_, n) => `'${String(params[Number(n) - 1]).replace(/'/g, "''")}'`,
-  );
+/**
+ * The statement for pgbench: parameters as variables `:p1`, `:p2`, ... pgbench reads `:name`
+ * even inside a string, so the one such text, the time format of the rare to_char branch, has
+ * its colons quoted: `HH24":"MI":"SS` formats exactly like `HH24:MI:SS`.
+ */
+function forPgbench(sql) {
+  return sql.replace(/\$(\d+)\b/g, ':p$1').replace(/HH24:MI:SS/g, 'HH24":"MI":"SS');
 }
 
-/**
- * Runs pgbench over the scenario's first targets; returns { tps, latencyMs }.
- */
+/** Runs pgbench over the scenario's targets; returns { tps, latencyMs }. */
 async function plainSql({ build, databaseUrl, paths, connections, duration }) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mdw-pgbench-'));
   try {
-    const files = paths.slice(0, SCRIPTS).map((requestPath, i) => {
+    const runs = paths.slice(0, PROCESSES).map((requestPath, i) => {
+      const { sql, params } = statementFor(build, requestPath);
       const file = path.join(dir, `t${i}.sql`);
-      fs.writeFileSync(file, `${withLiterals(statementFor(build, requestPath))};\n`);
-      return file;
+      fs.writeFileSync(file, `${forPgbench(sql)};\n`);
+      const clients = Math.max(1, Math.round(connections / PROCESSES));
+      const args = [
+        '-n',
+        '-M',
+        'prepared',
+        '-c',
+        String(clients),
+        '-j',
+        '1',
+        '-T',
+        String(duration),
+      ];
+      params.forEach((value, n) => args.push('-D', `p${n + 1}=${value}`));
+      args.push('-f', file, databaseUrl);
+      return pgbench(args);
     });
-    const args = [
-      '-n',
-      '-M',
-      'prepared',
-      '-c',
-      String(connections),
-      '-j',
-      '2',
-      '-T',
-      String(duration),
-    ];
-    for (const file of files) args.push('-f', file);
-    args.push(databaseUrl);
-    const output = await new Promise((resolve, reject) => {
-      execFile(PGBENCH, args, { maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) =>
-        error ? reject(new Error(`pgbench: ${stderr || error.message}`)) : resolve(stdout),
-      );
-    });
-    const tps = Number(/tps = ([\d.]+) \(without/.exec(output)?.[1]);
-    const latencyMs = Number(/latency average = ([\d.]+) ms/.exec(output)?.[1]);
-    return { tps: Math.round(tps), latencyMs };
+    const results = await Promise.all(runs);
+    const tps = results.reduce((sum, r) => sum + r.tps, 0);
+    const latencyMs = results.reduce((sum, r) => sum + r.latencyMs, 0) / results.length;
+    return { tps: Math.round(tps), latencyMs: Math.round(latencyMs * 100) / 100 };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+function pgbench(args) {
+  return new Promise((resolve, reject) => {
+    execFile(
+      PGBENCH,
+      args,
+      { env: { ...process.env, PGOPTIONS: READ_SESSION }, maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const tps = Number(/tps = ([\d.]+) \(without/.exec(stdout)?.[1]);
+        const latencyMs = Number(/latency average = ([\d.]+) ms/.exec(stdout)?.[1]);
+        if (error || !Number.isFinite(tps)) {
+          reject(new Error(`pgbench: ${(stderr || stdout || String(error)).slice(0, 2000)}`));
+        } else {
+          resolve({ tps, latencyMs });
+        }
+      },
+    );
+  });
 }
 
 module.exports = { plainSql, statementFor };

@@ -38,6 +38,19 @@ async function main() {
     path.join(builds.new.dist, 'src/database/embedded-postgres.server'),
   );
   const pg = new EmbeddedPostgresServer(dataDir);
+  // Interrupted (Ctrl-C, a timeout): stop what this run started before leaving.
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.once(signal, () => {
+      killAll('SIGKILL');
+      void pg
+        .stop()
+        .catch(() => undefined)
+        .finally(() => {
+          fs.rmSync(dataDir, { recursive: true, force: true });
+          process.exit(130);
+        });
+    });
+  }
   const databaseUrl = (await pg.start('bench')).url;
   const result = {
     date: new Date().toISOString(),

@@ -6,6 +6,7 @@ import { ReadPool } from '../../../src/database/read-pool';
 import { ReplicaReadPool } from '../../../src/database/replica-read-pool';
 import { insertBars, makeBars } from '../../factories/bars';
 import { insertSymbols } from '../../factories/symbols';
+import { eventually } from '../../support/eventually';
 import { ReplicaPair, startReplicaPair } from '../../support/postgres-replica-pair';
 import { startTestApp, TestApp } from '../../support/test-app';
 
@@ -15,17 +16,9 @@ const PAGE = '/api/v1/historical/AAPL?timeframe=1d&start=2024-01-01&end=2024-12-
 /** Replay on the standby waits this long after each commit while a test holds it back. */
 const APPLY_DELAY_MS = 3_000;
 
-/** How many stored bars the API and the standby itself see. */
+/** How many bars the API serves on the page. */
 async function pageCount(t: TestApp): Promise<number> {
   return (await request(t.url).get(PAGE).expect(200)).body.count as number;
-}
-
-async function until(ok: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!ok()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 describe('bar reads on a streaming replica (DATABASE_READ_URL)', () => {
@@ -98,7 +91,12 @@ describe('bar reads on a streaming replica (DATABASE_READ_URL)', () => {
       const version = changes.version('AAPL', '1d');
       await writeElsewhere(10);
       // The write is acknowledged and this process has heard of it (its cache is invalidated).
-      await until(() => changes.version('AAPL', '1d') !== version);
+      expect(
+        await eventually(
+          () => changes.version('AAPL', '1d'),
+          (v) => v !== version,
+        ),
+      ).not.toBe(version);
       const before = pool.routing();
 
       expect(await pageCount(t)).toBe(11);
@@ -111,7 +109,12 @@ describe('bar reads on a streaming replica (DATABASE_READ_URL)', () => {
       await pair.setApplyDelay(0);
       const lagged = changes.version('AAPL', '1d');
       await writeElsewhere(11);
-      await until(() => changes.version('AAPL', '1d') !== lagged);
+      expect(
+        await eventually(
+          () => changes.version('AAPL', '1d'),
+          (v) => v !== lagged,
+        ),
+      ).not.toBe(lagged);
       await pair.caughtUp();
       const caughtUp = pool.routing();
       for (let i = 0; i < 100 && pool.routing().replica === caughtUp.replica; i++) {

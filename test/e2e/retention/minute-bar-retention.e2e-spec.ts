@@ -10,6 +10,7 @@ import {
 } from '../../../src/retention/minute-bar-retention.service';
 import { insertBars, makeBars } from '../../factories/bars';
 import { insertSymbols } from '../../factories/symbols';
+import { eventually } from '../../support/eventually';
 import { CommandResult, runNode } from '../../support/spawn-process';
 import { startTestApp, TestApp } from '../../support/test-app';
 
@@ -24,16 +25,6 @@ const OLD_START = daysAgo(60);
 const OLD_BARS = Math.round(RETENTION_BATCH_BARS * 2.5);
 const RECENT_START = daysAgo(2);
 const OLD_PAGE = `timeframe=1m&start=${isoDay(OLD_START)}&end=${isoDay(OLD_START)}&limit=100`;
-
-async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean): Promise<T> {
-  const deadline = Date.now() + 5_000;
-  let value = await read();
-  while (!ok(value) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    value = await read();
-  }
-  return value;
-}
 
 async function count(t: TestApp, sql: string, params: unknown[] = []): Promise<number> {
   const [row] = await t.dataSource.query<{ n: number }[]>(sql, params);

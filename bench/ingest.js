@@ -1,6 +1,6 @@
 'use strict';
 /**
- * Ingest benchmark (issue 5, docs/PERFORMANCE.md "Ingest"): `node bench/ingest.js` after
+ * Ingest benchmark (docs/PERFORMANCE.md, "Ingest"): `node bench/ingest.js` after
  * `npm run build` (the lead's `npm run bench` runs it too).
  *
  * 1. Compiles src/, migrations/ and the fake Polygon server (test/fake-polygon) with SWC into a

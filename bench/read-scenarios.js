@@ -98,6 +98,10 @@ async function measure({ url, pid, paths, connections, duration, postmasterPid }
       p50Ms: result.latency.p50,
       p99Ms: result.latency.p99,
       requests: result.requests.total,
+      // Response bytes (headers and body) per request, as they cross the wire.
+      bytesPerRequest: result.requests.total
+        ? Math.round(result.throughput.total / result.requests.total)
+        : null,
       errors: result.errors + result.timeouts + result.non2xx,
       distinctTargets: Math.min(paths.length, i),
       peakRssMb: peak,

@@ -1,7 +1,7 @@
 'use strict';
 /** The bench's tables: every run, old against new, the targets and the mechanisms. */
 
-const MECHANISMS = ['fast-lane', 'halves', 'pieces', 'stream', 'arena', 'admission'];
+const MECHANISMS = ['fast-lane', 'halves', 'pieces', 'stream', 'admission'];
 
 function printResults(result, log) {
   const find = (scenario, server, connections) =>
@@ -131,7 +131,28 @@ function printResults(result, log) {
       `${m.mechanism.padEnd(12)}${String(m.connections).padEnd(7)}${String(m.onRps).padStart(8)} ${String(m.offRps).padStart(10)} ${String(m.throughput).padStart(5)} ${String(m.onPeakMb).padStart(8)} ${String(m.offPeakMb).padStart(7)} ${String(m.memory).padStart(5)}   ${m.pays ? 'yes' : 'no'}`,
     );
   }
-  if (Object.keys(result.csv).length) log(`\nCSV of 1,000,000 bars: ${JSON.stringify(result.csv)}`);
+  // The same pages in each format (scenarios `<format><bars>`).
+  result.formats = result.runs
+    .filter((r) => /^(json|csv|arrow)\d+$/.test(r.scenario))
+    .map((r) => ({
+      scenario: r.label,
+      connections: r.connections,
+      rps: r.requestsPerSecond,
+      p50Ms: r.p50Ms,
+      bytesPerRequest: r.bytesPerRequest,
+      cpuMsPerRequest: r.cpuMsPerRequest,
+    }));
+  if (result.formats.length) {
+    log('\nformat                          conns  req/s    p50   bytes/req  cpu ms/req');
+    for (const f of result.formats) {
+      log(
+        `${f.scenario.padEnd(32)}${String(f.connections).padEnd(7)}${String(f.rps).padStart(5)} ${String(f.p50Ms).padStart(6)} ${String(f.bytesPerRequest).padStart(11)} ${String(f.cpuMsPerRequest).padStart(11)}`,
+      );
+    }
+  }
+  if (Object.keys(result.csv).length) {
+    log(`\nexport of 1,000,000 bars: ${JSON.stringify(result.csv)}`);
+  }
   log(`\nbench took ${result.minutes} min`);
 }
 

@@ -9,7 +9,8 @@
  *    the cache on (the default) and off, the reference servers (a) and (b), fresh servers for
  *    memory comparisons, and pgbench for the plain-SQL column. Each measurement is a short
  *    warm-up and BENCH_DURATION seconds (default 5) of autocannon over rotating targets.
- * 4. Exports 1,000,000 bars as CSV from a fresh server of each build (peak RSS).
+ * 4. Exports 1,000,000 bars as CSV from a fresh server of each build, and as Arrow from the new
+ *    one (peak RSS).
  * Prints the tables and the targets, and writes bench/results/latest.json.
  * BENCH_SCENARIOS=a,b runs a subset; BENCH_SKIP_CSV=true skips the export.
  */
@@ -99,6 +100,16 @@ async function main() {
         await stopProcess(server);
         log(`CSV ${build.name}: ${JSON.stringify(result.csv[build.name])}`);
       }
+      // The same export as an Arrow stream, from a fresh server of the new build.
+      const server = await ourServer(builds.new, {
+        name: 'new (arrow)',
+        databaseUrl,
+        cache: false,
+        log,
+      });
+      result.csv['new arrow'] = await csvExport(server, CSV_SYMBOL, rssMb, 'arrow');
+      await stopProcess(server);
+      log(`Arrow new: ${JSON.stringify(result.csv['new arrow'])}`);
     }
   } finally {
     killAll();

@@ -6,7 +6,9 @@
  *   default, and off; the reference servers), at each of `connections`;
  * - `fresh`: a new server per entry, started for this scenario alone, so that its peak RSS is
  *   this scenario's (memory comparisons: cache on/off, a mechanism on/off, multi vs single);
- * - `plainSql`: the same statements through pgbench (bench/plain-sql.js).
+ * - `plainSql`: the same statements through pgbench (bench/plain-sql.js);
+ * - `hot`: a re-read working set mixed into a scan (withHotSet), for the cache's mechanisms;
+ * - `format`: the targets asked for in that format (`format=csv`, `format=arrow`).
  *
  * Servers are named `<build> <config>`: `new`, `old` (the default configuration), `new nocache`,
  * `old nocache`, `new -<mechanism>` (READ_PATH_DISABLE=<mechanism>), `ref a`, `ref b`.
@@ -19,6 +21,7 @@ const { ourServer, referenceServer, stopProcess } = require('./servers');
 const BOTH = ['old', 'old nocache', 'new', 'new nocache'];
 const WITH_REFERENCES = [...BOTH, 'ref a', 'ref b'];
 const UNCACHED = ['old nocache', 'new nocache'];
+const FORMATS = ['json', 'csv', 'arrow'];
 
 const SCENARIOS = [
   { id: 'bars1', label: '1 bar (1m)', servers: WITH_REFERENCES, connections: [1, 32] },
@@ -52,7 +55,8 @@ const SCENARIOS = [
     label: '1,000 bars, every page once',
     targets: 'bars1000',
     count: 8000,
-    fresh: ['old', 'old nocache', 'new', 'new nocache'],
+    // With the admission off too: what the default configuration would hold without it.
+    fresh: ['old', 'old nocache', 'new', 'new nocache', 'new -admission'],
     connections: [32],
     warmup: false,
   },
@@ -102,20 +106,44 @@ const SCENARIOS = [
     connections: [32],
   },
   {
-    id: 'arena',
-    label: 'mechanism: body arena',
-    targets: 'bars1000',
-    fresh: ['new', 'new -arena'],
-    connections: [32],
-  },
-  {
     id: 'admission',
     label: 'mechanism: cache admission',
     targets: 'bars1000',
+    hot: 150,
     fresh: ['new', 'new -admission'],
     connections: [32],
   },
+  // The same pages in each format, from the new build (the old one may not serve them all).
+  ...FORMATS.flatMap((format) => [
+    {
+      id: `${format}1000`,
+      label: `1,000 bars (1m), ${format}`,
+      targets: 'bars1000',
+      format,
+      servers: ['new nocache'],
+      connections: [1, 32],
+    },
+    {
+      id: `${format}50000`,
+      label: `50,000 bars (1m), ${format}`,
+      targets: 'bars50000',
+      format,
+      count: 200,
+      servers: ['new nocache'],
+      connections: [4],
+    },
+  ]),
 ];
+
+/**
+ * With `hot`: the first `hot` targets re-read between a scan of the others, one of each in turn
+ * (what the read cache is for: a working set larger than the cache's share left by the scan).
+ */
+function withHotSet(paths, hot) {
+  if (!hot) return paths;
+  const cold = paths.slice(hot);
+  return cold.flatMap((path, i) => [paths[i % hot], path]);
+}
 
 /** Starts the server a name stands for. */
 function startServer(name, { builds, databaseUrl, log }) {
@@ -136,7 +164,10 @@ async function sharedServer(name, context) {
 
 async function runScenario(scenario, context) {
   const { duration, postmasterPid, log, result } = context;
-  const paths = targets(scenario.targets ?? scenario.id, scenario.count);
+  const paths = withHotSet(
+    targets(scenario.targets ?? scenario.id, scenario.count),
+    scenario.hot,
+  ).map((p) => (scenario.format ? `${p}&format=${scenario.format}` : p));
   const record = (server, connections, m) => {
     result.runs.push({ scenario: scenario.id, label: scenario.label, connections, server, ...m });
     log(

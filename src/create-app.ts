@@ -101,7 +101,14 @@ export async function createApp(
   });
   await app.register(cors, {
     origin: corsOrigin(config.api.corsOrigins),
-    exposedHeaders: ['X-Request-Id', 'ETag', 'RateLimit', 'RateLimit-Policy', 'Retry-After'],
+    exposedHeaders: [
+      'X-Request-Id',
+      'ETag',
+      'RateLimit',
+      'RateLimit-Policy',
+      'Retry-After',
+      'X-Next-Cursor',
+    ],
     allowedHeaders: ['Content-Type', 'X-API-Key', 'X-Request-Id', 'If-None-Match'],
   });
 

@@ -7,9 +7,10 @@ import { BarsChangeListener } from './cache/bars-change.listener';
 import { BarsController } from './http/bars.controller';
 import { HistoricalFastLane } from './http/historical-fast-lane';
 import { BarQueryResolver } from './query/bar-query.resolver';
+import { BarColumnsRepository } from './read/bar-columns.repository';
 import { BarsRepository } from './read/bars.repository';
 
-/** Bar reads: the historical endpoints, on-the-fly aggregation, cursors, CSV, the read cache. */
+/** Bar reads: the historical endpoints, on-the-fly aggregation, cursors, CSV, Arrow, the read cache. */
 @Module({
   controllers: [BarsController],
   providers: [
@@ -17,6 +18,7 @@ import { BarsRepository } from './read/bars.repository';
     BarQueryResolver,
     BarsCache,
     BarsChangeListener,
+    BarColumnsRepository,
     BarsRepository,
     BarsService,
     HistoricalFastLane,

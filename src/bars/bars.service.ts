@@ -8,10 +8,14 @@ import { etagOf } from '../common/http-caching';
 import { jsonBody } from '../common/json-body';
 import { normaliseSymbol } from '../market/symbol';
 import { Timeframe, TIMEFRAME_SPECS } from '../market/timeframes';
+import { arrowBody, arrowPreamble, arrowStream } from './arrow/arrow-stream';
 import { BarsCache } from './cache/bars-cache';
 import type { BarsQueryDto, LatestBarQueryDto, MultiBarsQueryDto } from './http/bars-query.dto';
 import { encodeCursor } from './query/bar-cursor';
 import { BarQueryResolver, ResolvedQuery } from './query/bar-query.resolver';
+import type { BarsSelection } from './query/selection';
+import { columnSpecs } from './read/bar-columns';
+import { BarColumnsRepository } from './read/bar-columns.repository';
 import { BarsRepository } from './read/bars.repository';
 import type { PageBody } from './read/bars-page';
 
@@ -28,12 +32,24 @@ export type BarsResponse =
       cacheControl: string;
       filename: string;
       open: () => Promise<Readable>;
+    }
+  /**
+   * An Arrow IPC stream: a page (read already, its next cursor known) or every bar of the
+   * range (opened only when the client does not already hold it, like CSV).
+   */
+  | {
+      kind: 'arrow';
+      etag: string;
+      cacheControl: string;
+      nextCursor: string | null;
+      open: () => Promise<Buffer | Readable>;
     };
 
 @Injectable()
 export class BarsService {
   constructor(
     private readonly repository: BarsRepository,
+    private readonly columns: BarColumnsRepository,
     private readonly resolver: BarQueryResolver,
     private readonly cache: BarsCache,
     private readonly clock: Clock,
@@ -44,6 +60,7 @@ export class BarsService {
     const resolved = this.resolver.resolve([symbol], query, accept);
     const cacheControl = this.cacheControl(resolved.endExclusiveMs);
     if (resolved.format === 'csv') return this.csv(symbol, resolved, cacheControl);
+    if (resolved.format === 'arrow') return this.arrow(resolved, query, cacheControl, false);
     const { selection } = resolved;
     // The key is only worth building when the cache is in use (it serialises the selection).
     const key = this.cache.active
@@ -97,16 +114,15 @@ export class BarsService {
       );
     }
     const { selection } = resolved;
+    const cacheControl = this.cacheControl(resolved.endExclusiveMs);
+    if (resolved.format === 'arrow') return this.arrow(resolved, rest, cacheControl, true);
     const base = TIMEFRAME_SPECS[selection.timeframe].base;
     const generations = symbols.map((s) => this.cache.generation(s, base)).join(',');
     const key = `n|${generations}|${JSON.stringify(selection)}`;
-    const cacheControl = this.cacheControl(resolved.endExclusiveMs);
     const cached = this.cache.get(key);
     if (cached) return { kind: 'json', cacheControl, ...cached };
 
-    const known = new Set(await this.repository.findKnownSymbols(symbols));
-    const unknown = symbols.filter((s) => !known.has(s));
-    if (unknown.length) throw new NotFoundError(`Unknown symbols: ${unknown.join(', ')}.`);
+    await this.checkKnown(symbols);
     const page = await this.repository.findMultiPage(selection);
     const next =
       page.more && page.lastMicros
@@ -126,10 +142,95 @@ export class BarsService {
     return { kind: 'json', cacheControl, ...response };
   }
 
-  /** The newest bar, built by PostgreSQL in one statement; revalidated on every request. */
+  private async checkKnown(symbols: string[]): Promise<void> {
+    const known = new Set(await this.repository.findKnownSymbols(symbols));
+    const unknown = symbols.filter((s) => !known.has(s));
+    if (unknown.length) throw new NotFoundError(`Unknown symbols: ${unknown.join(', ')}.`);
+  }
+
+  /**
+   * An Arrow answer (arrow/arrow-stream.ts). A page is read whole, its next cursor sent as a
+   * header, its ETag the hash of its bytes, like a JSON page. Without `limit`, every bar of the
+   * range is streamed in batches, its ETag from the data's version like a CSV export.
+   */
+  private async arrow(
+    resolved: ResolvedQuery,
+    query: BarsQueryDto,
+    cacheControl: string,
+    multi: boolean,
+  ): Promise<BarsResponse> {
+    const { selection } = resolved;
+    const { symbols, timeframe } = selection;
+    const preamble = arrowPreamble(
+      columnSpecs(selection.includeQuality, multi),
+      {
+        [multi ? 'symbols' : 'symbol']: symbols.join(','),
+        timeframe,
+        start: selection.startIso,
+        end: this.endOf(resolved),
+        adjustment: query.adjustment ?? 'raw',
+        session: query.session ?? 'all',
+      },
+      multi ? symbols : undefined,
+    );
+    if (selection.limit === undefined) {
+      const version = await this.exportVersion(selection);
+      return {
+        kind: 'arrow',
+        etag: etagOf(`arrow|${version}|${JSON.stringify(selection)}`),
+        cacheControl,
+        nextCursor: null,
+        open: () => Promise.resolve(arrowStream(preamble, this.columns.stream(selection, multi))),
+      };
+    }
+    if (multi) await this.checkKnown(symbols);
+    const page = await this.columns.findPage(selection, multi);
+    if (!multi && !page.known) throw new NotFoundError(`Unknown symbol ${symbols[0]}.`);
+    const body = arrowBody(preamble, page.batch);
+    return {
+      kind: 'arrow',
+      etag: etagOf(body),
+      cacheControl,
+      nextCursor:
+        page.more && page.lastMicros
+          ? this.cursorAfter(resolved, page.lastMicros, page.lastSymbol ?? undefined)
+          : null,
+      open: () => Promise.resolve(body),
+    };
+  }
+
+  /**
+   * What an export of these symbols depends on: each symbol's CSV version (csvVersionSql) over
+   * the whole range (a cursor's position left out: wider, never stale). 404 for unknown symbols.
+   */
+  private async exportVersion(selection: BarsSelection): Promise<string> {
+    const versions = await Promise.all(
+      selection.symbols.map((symbol) =>
+        this.repository.findCsvVersion({ ...selection, symbols: [symbol], after: undefined }),
+      ),
+    );
+    const unknown = selection.symbols.filter((_, i) => versions[i] === undefined);
+    if (unknown.length === 1 && selection.symbols.length === 1) {
+      throw new NotFoundError(`Unknown symbol ${unknown[0]}.`);
+    }
+    if (unknown.length) throw new NotFoundError(`Unknown symbols: ${unknown.join(', ')}.`);
+    return versions.join(',');
+  }
+
+  /**
+   * The newest bar, built by PostgreSQL in one statement; revalidated on every request. It
+   * depends on its series alone (not on the clock), so the series' version keys it in the cache.
+   */
   async getLatest(rawSymbol: string, query: LatestBarQueryDto): Promise<BarsResponse> {
     const symbol = normaliseSymbol(rawSymbol);
     const timeframe: Timeframe = query.timeframe ?? '1d';
+    const cacheControl = 'public, no-cache';
+    const key = this.cache.active
+      ? `l|${this.cache.generation(symbol, TIMEFRAME_SPECS[timeframe].base)}|${symbol}|${timeframe}`
+      : undefined;
+    const cached = key === undefined ? undefined : this.cache.get(key);
+    if (cached) return { kind: 'json', cacheControl, ...cached };
+
     const bar = await this.repository.findLatestBar(symbol, timeframe);
     if (bar === undefined) throw new NotFoundError(`Unknown symbol ${symbol}.`);
     const body = jsonBody([
@@ -137,7 +238,9 @@ export class BarsService {
       bar ?? 'null',
       '}',
     ]);
-    return { kind: 'json', cacheControl: 'public, no-cache', body, etag: etagOf(body) };
+    const response = { body, etag: etagOf(body) };
+    if (key !== undefined) this.cache.set(key, response);
+    return { kind: 'json', cacheControl, ...response };
   }
 
   private parseSymbolList(list: string): string[] {

@@ -108,7 +108,7 @@ describe('AppConfig.fromEnv', () => {
     const config = AppConfig.fromEnv({ READ_PATH_DISABLE: 'fast-lane, Halves' });
     expect([...config.readPath.disabled]).toEqual(['fast-lane', 'halves']);
     expect(rejection({ READ_PATH_DISABLE: 'fast-lane,cache' })).toBe(
-      'READ_PATH_DISABLE must be a comma-separated list of fast-lane, halves, pieces, stream, arena, admission (got "cache")',
+      'READ_PATH_DISABLE must be a comma-separated list of fast-lane, halves, pieces, stream, admission (got "cache")',
     );
   });
 

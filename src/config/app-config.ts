@@ -25,7 +25,6 @@ export const READ_PATH_MECHANISMS = [
   'halves',
   'pieces',
   'stream',
-  'arena',
   'admission',
 ] as const;
 export type ReadPathMechanism = (typeof READ_PATH_MECHANISMS)[number];

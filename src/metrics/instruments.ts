@@ -8,7 +8,7 @@
  *   — query duration by repository method, slow queries (over SLOW_QUERY_MS) logged with the
  *   method and the parameters minus secrets.
  * - Read cache (bars): `cacheRequests.inc({ cache: 'bars', result: 'hit' | 'miss' })`, and
- *   `cacheMemoryBytes.set({ cache: 'bars' }, bytes)` when its arena grows.
+ *   `cacheMemoryBytes.set({ cache: 'bars' }, bytes)` when what it holds changes.
  * - Backfill runner / writer / providers: `backfillRuns.inc({ status })`, `barsWritten.inc(n)`,
  *   `upstreamRequests.inc({ provider, outcome })`, `upstreamRetries.inc({ provider })`,
  *   `circuitBreakerState.set({ provider }, CIRCUIT_STATE.open)`,
@@ -250,7 +250,7 @@ export const cacheRequests = new Counter({
 
 export const cacheMemoryBytes = new Gauge({
   name: 'cache_memory_bytes',
-  help: 'Memory a read cache has allocated for bodies: reused, never given back, at most CACHE_MAX_MB plus one entry',
+  help: 'Bytes a read cache holds (bodies, keys and entries), at most CACHE_MAX_MB',
   labelNames: ['cache'] as const,
   registers: [registry],
 });

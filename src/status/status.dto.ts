@@ -13,12 +13,24 @@ class DataStatusDto {
   @ApiProperty({ enum: ['polygon', 'synthetic'] }) source!: 'polygon' | 'synthetic';
 }
 
+/** The newest backfill run, as a summary (GET /api/v1/admin/backfill/runs/{id} has it whole). */
+class LastRunDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ enum: ['schedule', 'manual', 'cli', 'repair', 'demo'] }) trigger!: string;
+  @ApiProperty({ enum: ['queued', 'running', 'succeeded', 'partial', 'failed', 'interrupted'] })
+  status!: string;
+  @ApiProperty() barsFetched!: number;
+  @ApiProperty() barsWritten!: number;
+  @ApiProperty({ nullable: true, type: String }) startedAt!: string | null;
+  @ApiProperty({ nullable: true, type: String }) finishedAt!: string | null;
+}
+
 class SchedulerStatusDto {
   @ApiProperty() enabled!: boolean;
   @ApiProperty({ example: '0 2 * * *' }) cron!: string;
   @ApiProperty({ example: 'UTC' }) timezone!: string;
   @ApiProperty({ nullable: true, type: String }) nextRunAt!: string | null;
-  @ApiProperty({ nullable: true, type: Object }) lastRun!: object | null;
+  @ApiProperty({ nullable: true, type: LastRunDto }) lastRun!: LastRunDto | null;
 }
 
 export class StatusDto {

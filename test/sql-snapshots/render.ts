@@ -4,7 +4,14 @@
  * files beside this one and `sql-snapshots.spec.ts` fails when those files differ from what the
  * builders produce now, so a change to the read path's SQL shows up as a diff in review.
  */
-import { PlanContext, planMultiRead, planPageRead, ReadPlan } from '../../src/bars/query/read-plan';
+import {
+  ColumnsPlan,
+  planColumnsRead,
+  PlanContext,
+  planMultiRead,
+  planPageRead,
+  ReadPlan,
+} from '../../src/bars/query/read-plan';
 import type { BarsSelection } from '../../src/bars/query/selection';
 import { csvSql } from '../../src/bars/query/sql/csv';
 import { csvVersionSql, knownSymbolsSql, latestBarSql } from '../../src/bars/query/sql/lookups';
@@ -229,6 +236,44 @@ function csv(): Shape[] {
   return shapes;
 }
 
+/** Typed columns (Arrow): pages, bounded pages and their fallback, exports; one and several symbols. */
+function columns(): Shape[] {
+  const shapes: Shape[] = [];
+  const add = (label: string, sel: BarsSelection, multi: boolean): void => {
+    let plan: ColumnsPlan | undefined = planColumnsRead(sel, multi);
+    for (let role = ''; plan; plan = plan.fallback, role = ' → bound cut short') {
+      shapes.push({ label: `${label}${role}`, ...plan.statement });
+    }
+  };
+  const symbols = ['AAPL', 'MSFT'];
+  for (const tf of REPRESENTATIVE) {
+    for (const sort of SORTS) {
+      add(describe(tf, sort, 'limit 100'), selection({ timeframe: tf, sort }), false);
+      add(
+        describe(tf, sort, 'no limit'),
+        selection({ timeframe: tf, sort, limit: undefined }),
+        false,
+      );
+      add(
+        describe(tf, sort, 'several symbols, limit 100'),
+        selection({ symbols, timeframe: tf, sort }),
+        true,
+      );
+    }
+  }
+  add(
+    '1m asc no limit, all filters + cursor',
+    selection({ limit: undefined, ...ALL_FILTERS }),
+    false,
+  );
+  add(
+    '1m asc several symbols, all filters + cursor',
+    selection({ symbols, ...ALL_FILTERS, after: { ...ALL_FILTERS.after!, symbol: 'AAPL' } }),
+    true,
+  );
+  return shapes;
+}
+
 function lookups(): Shape[] {
   return [
     { label: 'known symbols', ...knownSymbolsSql(['AAPL', 'MSFT']) },
@@ -262,6 +307,7 @@ export function renderSqlSnapshots(): Map<string, string> {
     ],
     ['multi-page.sql', file('Multi-symbol JSON page', multi())],
     ['csv.sql', file('Single-symbol CSV export: version (ETag) and COPY', csv())],
+    ['columns.sql', file('Typed columns (Arrow): binary COPY of typed rows', columns())],
     ['lookups.sql', file('Symbol existence and the latest bar', lookups())],
   ]);
 }

@@ -1,4 +1,4 @@
-import { Browser, Page, Request } from 'playwright-core';
+import { Browser } from 'playwright-core';
 
 import { startTestApp, TestApp } from '../support/test-app';
 import {
@@ -6,11 +6,11 @@ import {
   DESKTOP,
   launchBrowser,
   newPage,
-  PageProblems,
   PHONE,
   screenshot,
 } from './support/browser';
 import { DashboardData, seedDashboardData } from './support/dashboard-data';
+import { DashboardPages, record } from './support/dashboard-pages';
 
 /**
  * The dashboard as a user sees it: served by the API at /dashboard, driven in headless Chromium
@@ -21,13 +21,14 @@ describe('dashboard in a browser', () => {
   let app: TestApp;
   let data: DashboardData;
   let browser: Browser;
-  /** Console errors of every page that talks to a healthy API: there must be none. */
-  const problems: PageProblems[] = [];
+  /** Pages that talk to a healthy API: none may log a console error. */
+  let pages: DashboardPages;
 
   beforeAll(async () => {
     app = await startTestApp();
     data = await seedDashboardData(app.dataSource);
     browser = await launchBrowser(['warehouse.lan']);
+    pages = new DashboardPages(browser, app.url);
   });
 
   afterAll(async () => {
@@ -35,40 +36,8 @@ describe('dashboard in a browser', () => {
     await app?.close();
   });
 
-  /** Chromium logs every non-2xx fetch; pages that provoke a 400 on purpose expect those. */
-  const EXPECTED_400 =
-    /^console\.error: Failed to load resource: .* status of 400 \(Bad Request\)$/;
-
-  async function open(
-    path: string,
-    viewport = DESKTOP,
-    adminKey?: string,
-    expect400 = false,
-  ): Promise<Page> {
-    const { page, problems: watched } = await newPage(browser, viewport);
-    problems.push(watched);
-    if (expect400)
-      page.on('close', () => {
-        watched.errors = watched.errors.filter((error) => !EXPECTED_400.test(error));
-      });
-    if (adminKey) {
-      await page.addInitScript(
-        `sessionStorage.setItem('mdw.adminKey', ${JSON.stringify(adminKey)})`,
-      );
-    }
-    await page.goto(`${app.url}/dashboard/${path}`);
-    return page;
-  }
-
-  /** Requests the page makes to a path of the API, recorded from now on. */
-  function record(page: Page, path: string): URL[] {
-    const seen: URL[] = [];
-    page.on('request', (request: Request) => {
-      const url = new URL(request.url());
-      if (url.pathname === path) seen.push(url);
-    });
-    return seen;
-  }
+  const open = (search: string, viewport = DESKTOP, adminKey?: string, expect400 = false) =>
+    pages.open(search, { viewport, adminKey, expect400 });
 
   it('lists the known symbols with their coverage and calendar freshness', async () => {
     const page = await open('?view=symbols');
@@ -125,8 +94,7 @@ describe('dashboard in a browser', () => {
   });
 
   it('draws a long range whole by following nextCursor', async () => {
-    const { page, problems: watched } = await newPage(browser);
-    problems.push(watched);
+    const page = await pages.blank();
     // Recorded before the page loads: its first request goes out at once.
     const bars = record(page, '/api/v1/historical/AAPL');
     await page.goto(
@@ -259,8 +227,7 @@ describe('dashboard in a browser', () => {
 
   it('works over plain HTTP on a LAN host name, and so does Swagger UI', async () => {
     const port = new URL(app.url).port;
-    const { page, problems: watched } = await newPage(browser);
-    problems.push(watched);
+    const page = await pages.blank();
     await page.goto(`http://warehouse.lan:${port}/dashboard/?view=symbols`);
     await page.locator('tr[data-symbol="AAPL"]').waitFor();
     await page.goto(`http://warehouse.lan:${port}/docs`);
@@ -299,6 +266,6 @@ describe('dashboard in a browser', () => {
   });
 
   it('logged no console error or warning on any page above', () => {
-    expect(problems.flatMap((p) => p.errors)).toEqual([]);
+    expect(pages.errors()).toEqual([]);
   });
 });

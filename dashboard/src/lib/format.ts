@@ -2,9 +2,15 @@
 
 const numberFormat = new Intl.NumberFormat(undefined);
 const compactFormat = new Intl.NumberFormat(undefined, { notation: 'compact' });
+const priceFormat = new Intl.NumberFormat(undefined, { maximumFractionDigits: 4 });
 
 export function formatNumber(value: number | null | undefined): string {
   return value === null || value === undefined ? '—' : numberFormat.format(value);
+}
+
+/** A price as the API sends it, to at most 4 decimals (sub-cent crypto and adjusted prices). */
+export function formatPrice(value: number): string {
+  return priceFormat.format(value);
 }
 
 export function formatCompact(value: number | null | undefined): string {

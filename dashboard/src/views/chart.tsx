@@ -7,8 +7,9 @@ import { CandleChart } from '../components/candle-chart';
 import { describedBy, ErrorMessage, Field } from '../components/error-message';
 import { useResource } from '../components/use-resource';
 import { loadAllPages, PAGE_SIZE } from '../lib/bar-pages';
+import { summarizeBars } from '../lib/bar-summary';
 import { describeError } from '../lib/errors';
-import { formatNumber } from '../lib/format';
+import { formatCompact, formatInstant, formatNumber, formatPrice } from '../lib/format';
 import {
   type Adjustment,
   ADJUSTMENTS,
@@ -90,9 +91,13 @@ export function ChartView({
   // The API's 400 names the query parameter at fault: its message goes under that control.
   const fields = error ? describeError(error).fields : {};
   const errorOf = (field: string) => ({ errorId: `error-${field}`, error: fields[field] });
-  const describe = (field: string): string | undefined =>
-    describedBy({ id: `error-${field}`, message: fields[field] });
+  // The control's own attributes: described by the API's message, and marked invalid.
+  const described = (field: string) => ({
+    'aria-describedby': describedBy({ id: `error-${field}`, message: fields[field] }),
+    'aria-invalid': fields[field] ? true : undefined,
+  });
   const intraday = !['1d', '1w', '1mo'].includes(timeframe);
+  const summary = loaded && summarizeBars(loaded.bars);
 
   return (
     <section aria-labelledby="chart-title">
@@ -119,7 +124,7 @@ export function ChartView({
           <select
             id="chart-timeframe"
             value={timeframe}
-            aria-describedby={describe('timeframe')}
+            {...described('timeframe')}
             onChange={(event) =>
               change({
                 timeframe: event.currentTarget.value as Timeframe,
@@ -142,7 +147,7 @@ export function ChartView({
             value={start}
             max={end}
             required
-            aria-describedby={describe('start')}
+            {...described('start')}
             onChange={(event) =>
               event.currentTarget.value && change({ start: event.currentTarget.value, end })
             }
@@ -155,7 +160,7 @@ export function ChartView({
             value={end}
             min={start}
             required
-            aria-describedby={describe('end')}
+            {...described('end')}
             onChange={(event) =>
               event.currentTarget.value && change({ start, end: event.currentTarget.value })
             }
@@ -165,7 +170,7 @@ export function ChartView({
           <select
             id="chart-adjustment"
             value={adjustment}
-            aria-describedby={describe('adjustment')}
+            {...described('adjustment')}
             onChange={(event) => change({ adjustment: event.currentTarget.value as Adjustment })}
           >
             {ADJUSTMENTS.map((a) => (
@@ -179,7 +184,7 @@ export function ChartView({
           <select
             id="chart-session"
             value={session}
-            aria-describedby={describe('session')}
+            {...described('session')}
             onChange={(event) => change({ session: event.currentTarget.value as Session })}
           >
             {SESSIONS.map((s) => (
@@ -206,11 +211,22 @@ export function ChartView({
           No bars for {symbol} {timeframe} in this range.
         </p>
       )}
-      <CandleChart
-        bars={loaded?.bars ?? []}
-        intraday={intraday}
-        label={`Candlesticks and volume of ${symbol ?? 'no symbol'}, ${timeframe}, ${start} to ${end}`}
-      />
+      {summary && (
+        <p class="chart-summary" data-testid="chart-summary">
+          First bar {formatInstant(summary.first.timestamp)}: open {formatPrice(summary.first.open)}
+          . Last bar {formatInstant(summary.last.timestamp)}: close{' '}
+          {formatPrice(summary.last.close)}. Low {formatPrice(summary.low)}, high{' '}
+          {formatPrice(summary.high)}, volume {formatCompact(summary.volume)}.
+        </p>
+      )}
+      {/* A refused selection shows the API's message above, not an empty chart. */}
+      {!error && (
+        <CandleChart
+          bars={loaded?.bars ?? []}
+          intraday={intraday}
+          label={`Candlesticks and volume of ${symbol ?? 'no symbol'}, ${timeframe}, ${start} to ${end}`}
+        />
+      )}
     </section>
   );
 }

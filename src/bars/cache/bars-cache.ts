@@ -6,7 +6,6 @@ import { LRUCache } from 'lru-cache';
 import { SeriesChanges } from '../../common/series-changes';
 import { AppConfig } from '../../config/app-config';
 import { cacheMemoryBytes, cacheRequests } from '../../metrics';
-import { ARENA_BLOCK_BYTES, ArenaBody, BodyArena } from './body-arena';
 import { CacheAdmission } from './cache-admission';
 
 export interface CachedResponse {
@@ -29,15 +28,8 @@ const MAX_ENTRY_SHARE = 1 / 32;
  */
 export const ADMIT_ON_REUSE_BYTES = 64 * 1024;
 
-/** What the LRU holds: the body lives in the arena (or, with it off, is the response's own). */
-interface CacheEntry {
-  body: ArenaBody | Buffer;
-  etag: string;
-}
-
-/** Bytes an entry is counted as: its whole blocks, its key and the entry's own objects. */
-const countedBytes = (bodyLength: number, key: string): number =>
-  BodyArena.blocksFor(bodyLength) * ARENA_BLOCK_BYTES + key.length + 64;
+/** Bytes an entry is counted as: its body, its key and the entry's own objects. */
+const countedBytes = (bodyLength: number, key: string): number => bodyLength + key.length + 64;
 
 /**
  * The in-process read cache for bar responses, with per-series invalidation.
@@ -54,14 +46,12 @@ const countedBytes = (bodyLength: number, key: string): number =>
  * (nothing read, nothing stored), and when it reconnects everything is dropped, because
  * notifications may have been missed in between.
  *
- * The bodies are copied into a BodyArena, memory allocated once and reused, so that the cache
- * costs CACHE_MAX_MB and no more however fast entries come and go (see BodyArena). Large bodies
- * are stored only when their key is re-read soon enough to be served again (CacheAdmission).
+ * An entry keeps the response's own body Buffer (never copied). Large bodies are stored only
+ * when their key is re-read soon enough to be served again (CacheAdmission).
  */
 @Injectable()
 export class BarsCache {
-  private readonly lru: LRUCache<string, CacheEntry> | undefined;
-  private readonly arena: BodyArena | undefined;
+  private readonly lru: LRUCache<string, CachedResponse> | undefined;
   /** Undefined when READ_PATH_DISABLE lists `admission`: every response is stored. */
   private readonly admission: CacheAdmission | undefined;
   private readonly maxEntryBytes: number;
@@ -81,26 +71,18 @@ export class BarsCache {
     const maxBytes = config.cacheMaxMb * 1024 * 1024;
     this.maxEntryBytes = Math.floor(maxBytes * MAX_ENTRY_SHARE);
     if (ttl <= 0) return;
-    // The arena holds what the LRU counts (whole blocks) plus one entry: the new entry's blocks
-    // are taken before the LRU evicts older entries to make room for it.
-    const disabled = config.readPath.disabled;
-    const arena = disabled.has('arena')
+    this.admission = config.readPath.disabled.has('admission')
       ? undefined
-      : new BodyArena(maxBytes + this.maxEntryBytes, (bytes) =>
-          cacheMemoryBytes.set({ cache: 'bars' }, bytes),
-        );
-    this.arena = arena;
-    this.admission = disabled.has('admission') ? undefined : new CacheAdmission(maxBytes);
-    this.lru = new LRUCache<string, CacheEntry>({
-      // CACHE_MAX_MB bounds the bodies' blocks plus keys and overhead.
+      : new CacheAdmission(maxBytes);
+    this.lru = new LRUCache<string, CachedResponse>({
+      // CACHE_MAX_MB bounds the bodies plus keys and overhead.
       maxSize: maxBytes,
       maxEntrySize: this.maxEntryBytes,
       sizeCalculation: (entry, key) => countedBytes(entry.body.length, key),
       ttl,
-      // Every way out of the LRU (evicted, expired, replaced, cleared) frees the blocks.
-      dispose: (entry) => {
-        if (!Buffer.isBuffer(entry.body)) arena!.release(entry.body);
-      },
+      // Every way out of the LRU (evicted, expired, replaced, cleared) updates the gauge, once
+      // the LRU has counted the entry out.
+      dispose: () => this.reportMemorySoon(),
     });
   }
 
@@ -121,30 +103,39 @@ export class BarsCache {
     if (!this.active) return undefined;
     const hit = this.lru!.get(key);
     cacheRequests.inc({ cache: 'bars', result: hit ? 'hit' : 'miss' });
-    if (!hit) return undefined;
-    const body = Buffer.isBuffer(hit.body) ? hit.body : this.arena!.read(hit.body);
-    return { body, etag: hit.etag };
+    return hit;
   }
 
   /** Stores a response; a streamed one (a large page, read as it is sent) is never stored. */
   set(key: string, value: { body: Buffer | Readable; etag: string }): void {
     if (!this.active || !Buffer.isBuffer(value.body)) return;
     const length = value.body.length;
-    // Too large to keep: checked before copying (the LRU would refuse it after).
+    // Too large to keep: checked before the admission counts it (the LRU would refuse it).
     if (countedBytes(length, key) > this.maxEntryBytes) return;
     if (this.admission && length >= ADMIT_ON_REUSE_BYTES && !this.admission.admit(key, length)) {
       return;
     }
-    const body = this.arena ? this.arena.store(value.body) : value.body;
-    if (!body) return;
-    const entry = { body, etag: value.etag };
-    this.lru!.set(key, entry);
-    // Refused after all (it cannot be, given the check above): do not lose the blocks.
-    if (this.lru!.peek(key) !== entry && !Buffer.isBuffer(body)) this.arena!.release(body);
+    this.lru!.set(key, { body: value.body, etag: value.etag });
+    this.reportMemory();
   }
 
-  /** Bytes the cache's arena has allocated (it never gives them back; see BodyArena). */
-  get arenaBytes(): number {
-    return this.arena?.allocatedBytes ?? 0;
+  /** Bytes the cache holds (bodies, keys and entries, as CACHE_MAX_MB counts them). */
+  get memoryBytes(): number {
+    return this.lru?.calculatedSize ?? 0;
+  }
+
+  private reportMemory(): void {
+    cacheMemoryBytes.set({ cache: 'bars' }, this.memoryBytes);
+  }
+
+  private reportPending = false;
+
+  private reportMemorySoon(): void {
+    if (this.reportPending) return;
+    this.reportPending = true;
+    queueMicrotask(() => {
+      this.reportPending = false;
+      this.reportMemory();
+    });
   }
 }

@@ -5,9 +5,9 @@
  * Why: an LRU cache of W bytes serves a response again only if it is asked for again before W
  * bytes of other responses have pushed it out. A response whose previous request lies further
  * back than that (a scan over many distinct pages, a notebook walking a year page by page) would
- * be stored, evict other entries, and leave unused. Storing it costs a copy into the arena,
- * bookkeeping that outlives V8's young generation, and the eviction of responses that may be
- * asked for again (docs/PERFORMANCE.md, stop 11). A page that is re-read soon (a chart refresh,
+ * be stored, evict other entries, and leave unused. Storing it keeps its body alive past V8's
+ * young generation and evicts responses that may be asked for again (docs/PERFORMANCE.md). A
+ * page that is re-read soon (a chart refresh,
  * the same page for several clients) is stored at its second miss and served from the third
  * request on. The reuse distance is measured in bytes of large misses only, a lower bound of
  * what passed through the cache in between.

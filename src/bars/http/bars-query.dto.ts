@@ -9,6 +9,8 @@ import { Timeframe, TIMEFRAMES } from '../../market/timeframes';
 export const ADJUSTMENTS = ['raw', 'split', 'dividend', 'all'] as const;
 export const SESSIONS = ['all', 'regular', 'extended'] as const;
 export const MAX_LIMIT = 50_000;
+export const BAR_FORMATS = ['json', 'csv', 'arrow'] as const;
+export type BarFormat = (typeof BAR_FORMATS)[number];
 
 const toBoolean = ({ value }: { value: unknown }): unknown =>
   value === 'true' ? true : value === 'false' ? false : value;
@@ -42,7 +44,7 @@ export class BarsQueryDto {
     minimum: 1,
     maximum: MAX_LIMIT,
     default: 5000,
-    description: 'Bars per page (JSON). CSV is uncapped unless given.',
+    description: 'Bars per page (JSON). CSV and Arrow are uncapped unless given.',
   })
   @IsOptional()
   @QueryNumber()
@@ -63,13 +65,16 @@ export class BarsQueryDto {
   cursor?: string;
 
   @ApiPropertyOptional({
-    enum: ['json', 'csv'],
+    enum: BAR_FORMATS,
     default: 'json',
-    description: '`Accept: text/csv` selects CSV too.',
+    description:
+      '`Accept: text/csv` selects CSV too, `Accept: application/vnd.apache.arrow.stream` Arrow. ' +
+      'Arrow is an Apache Arrow IPC stream: a page (with `limit`; the next cursor in the ' +
+      '`X-Next-Cursor` header) or, like CSV, every bar of the range streamed when `limit` is not given.',
   })
   @IsOptional()
-  @IsIn(['json', 'csv'], { message: 'must be json or csv' })
-  format?: 'json' | 'csv';
+  @IsIn(BAR_FORMATS, { message: `must be one of ${BAR_FORMATS.join(', ')}` })
+  format?: BarFormat;
 
   @ApiPropertyOptional({ type: Boolean, default: false })
   @IsOptional()

@@ -13,7 +13,28 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { BarsService } from '../bars.service';
 import { BarsQueryDto, LatestBarQueryDto, MultiBarsQueryDto } from './bars-query.dto';
 import { BarsPageDto, LatestBarDto, MultiBarsPageDto } from './bars-response.dto';
-import { sendBarsResponse } from './send-bars-response';
+import { ARROW_STREAM, sendBarsResponse } from './send-bars-response';
+
+/** What an Arrow answer carries besides its body (OpenAPI). */
+const ARROW_HEADERS = {
+  'X-Next-Cursor': {
+    description:
+      'Arrow pages (with `limit`): the cursor of the next page, absent on the last one (the ' +
+      'body is binary, so it cannot carry `nextCursor`).',
+    schema: { type: 'string' },
+  },
+};
+
+/**
+ * Arrow answers (OpenAPI): an IPC stream whose columns are `timestamp` timestamp[ms, UTC],
+ * `open`, `high`, `low`, `close`, `volume` float64, `vwap` float64 (nullable), `trades` int64
+ * (nullable); with include=quality `qualityScore` float32 and `flags` list<utf8>.
+ */
+const ARROW_DESCRIPTION =
+  `${ARROW_STREAM}: an Apache Arrow IPC stream. Columns: timestamp (timestamp[ms, UTC]), ` +
+  'open, high, low, close, volume (float64), vwap (float64, nullable), trades (int64, ' +
+  'nullable); with include=quality also qualityScore (float32) and flags (list<utf8>). ' +
+  'Schema metadata: symbol (or symbols), timeframe, start, end, adjustment, session.';
 
 const SYMBOL_PARAM = {
   name: 'symbol',
@@ -28,7 +49,14 @@ export class BarsController {
   constructor(private readonly bars: BarsService) {}
 
   @Get()
-  @ApiOkResponse({ type: MultiBarsPageDto, description: 'Bars of several symbols, one page.' })
+  @ApiProduces('application/json', ARROW_STREAM)
+  @ApiOkResponse({
+    type: MultiBarsPageDto,
+    description:
+      `Bars of several symbols, one page (JSON), or as ${ARROW_DESCRIPTION} ` +
+      'Multi-symbol Arrow adds a first column, symbol (dictionary<int32, utf8>), rows ordered by symbol then time.',
+    headers: ARROW_HEADERS,
+  })
   @ApiNotFoundResponse({ description: 'One of the symbols is unknown.' })
   @ApiResponse({ status: 304, description: 'Not modified (If-None-Match).' })
   async multi(
@@ -60,10 +88,11 @@ export class BarsController {
    */
   @Get(':symbol')
   @ApiParam(SYMBOL_PARAM)
-  @ApiProduces('application/json', 'text/csv')
+  @ApiProduces('application/json', 'text/csv', ARROW_STREAM)
   @ApiOkResponse({
     type: BarsPageDto,
-    description: 'One page of bars (JSON) or all of them (CSV).',
+    description: `One page of bars (JSON), all of them (CSV), or as ${ARROW_DESCRIPTION}`,
+    headers: ARROW_HEADERS,
   })
   @ApiNotFoundResponse({ description: 'Unknown symbol.' })
   @ApiResponse({ status: 304, description: 'Not modified (If-None-Match).' })

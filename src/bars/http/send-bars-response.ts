@@ -3,6 +3,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { matchesIfNoneMatch } from '../../common/http-caching';
 import type { BarsResponse } from '../bars.service';
 
+/** The media type of an Arrow IPC stream (IANA). */
+export const ARROW_STREAM = 'application/vnd.apache.arrow.stream';
+
 /**
  * Sends a bar response with its validators, or a bodiless 304 when the client already holds it.
  * Bodies are bytes or a stream of bytes with the content type set, so Fastify forwards them
@@ -34,8 +37,13 @@ export async function sendBarsResponse(
   }
   const stream = await response.open();
   if (reply.sent) {
-    stream.destroy();
+    if (!Buffer.isBuffer(stream)) stream.destroy();
     return reply;
+  }
+  if (response.kind === 'arrow') {
+    // Not compressed: the type is not a compressible one, and Arrow's own buffers are binary.
+    if (response.nextCursor) reply.header('x-next-cursor', response.nextCursor);
+    return reply.header('content-type', ARROW_STREAM).send(stream);
   }
   return reply
     .header('content-type', 'text/csv; charset=utf-8')

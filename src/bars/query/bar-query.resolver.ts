@@ -4,7 +4,7 @@ import { Clock } from '../../common/clock';
 import { FieldError, InvalidInputError } from '../../common/domain-error';
 import { exclusiveEnd, parseTimeParam } from '../../common/time-params';
 import { Timeframe, TIMEFRAME_SPECS } from '../../market/timeframes';
-import { BarsQueryDto } from '../http/bars-query.dto';
+import { BarFormat, BarsQueryDto } from '../http/bars-query.dto';
 import { CursorPosition, decodeCursor, fingerprint } from './bar-cursor';
 import type { BarsSelection } from './selection';
 
@@ -16,7 +16,7 @@ export interface ResolvedQuery {
   startMs: number;
   endExclusiveMs: number;
   fingerprint: string;
-  format: 'json' | 'csv';
+  format: BarFormat;
 }
 
 /**
@@ -38,7 +38,7 @@ export class BarQueryResolver {
     }
     const timeframe: Timeframe = query.timeframe ?? '1d';
     const sort = query.sort ?? 'asc';
-    const format = query.format ?? (accept && /\btext\/csv\b/i.test(accept) ? 'csv' : 'json');
+    const format = query.format ?? formatAccepted(accept);
     const start = query.start === undefined ? undefined : parseTimeParam(query.start);
     const end = query.end === undefined ? undefined : parseTimeParam(query.end);
     if (start && end && start.ms >= exclusiveEnd(end)) {
@@ -79,7 +79,8 @@ export class BarQueryResolver {
       minQuality: query.minQuality,
       includeQuality: query.include === 'quality',
       after: after && { bucketIso: microsToIso(after.afterMicros), symbol: after.symbol },
-      limit: format === 'csv' ? query.limit : (query.limit ?? DEFAULT_LIMIT),
+      // CSV and Arrow: every bar of the range unless a page is asked for.
+      limit: format === 'json' ? (query.limit ?? DEFAULT_LIMIT) : query.limit,
     };
     return { selection, startMs, endExclusiveMs, fingerprint: print, format };
   }
@@ -93,6 +94,13 @@ export class BarQueryResolver {
   private defaultEnd(): number {
     return (Math.floor(this.clock.now().getTime() / MINUTE_MS) + 1) * MINUTE_MS;
   }
+}
+
+/** The format an Accept header names (JSON unless it names CSV or an Arrow stream). */
+function formatAccepted(accept: string | undefined): BarFormat {
+  if (!accept) return 'json';
+  if (/\bapplication\/vnd\.apache\.arrow\.stream\b/i.test(accept)) return 'arrow';
+  return /\btext\/csv\b/i.test(accept) ? 'csv' : 'json';
 }
 
 /** Exact ISO text of an epoch-microsecond instant (Date alone would drop the microseconds). */

@@ -1,5 +1,6 @@
 import { TIMEFRAME_SPECS } from '../../market/timeframes';
 import type { BarsSelection } from './selection';
+import { multiColumnsSql, singleColumnsSql } from './sql/columns';
 import { multiPageSql, multiPageStreamSql } from './sql/multi-page';
 import { singlePageStreamSql } from './sql/page-stream';
 import type { BuiltSql } from './sql/params';
@@ -86,6 +87,27 @@ export function planMultiRead(sel: BarsSelection, context: PlanContext): ReadPla
     ? 1
     : Math.max(1, Math.ceil(bound / PAGE_CHUNK_BARS));
   return { kind: 'one-row', statement: multiPageSql(sel, pieces), joiner: '' };
+}
+
+/**
+ * How typed columns (the Arrow format) are read: one binary COPY of typed rows, whatever the
+ * size, because the rows are decoded into columns as they arrive (read/bar-columns.ts) and
+ * nothing of them is text. A single-symbol page without `end` aggregates only the raw bars it
+ * needs, like a JSON page, with the unbounded statement as `fallback`.
+ */
+export interface ColumnsPlan {
+  statement: BuiltSql;
+  fallback?: ColumnsPlan;
+}
+
+export function planColumnsRead(sel: BarsSelection, multi: boolean): ColumnsPlan {
+  if (multi) return { statement: multiColumnsSql(sel) };
+  const bounded = boundedRawBars(sel);
+  if (bounded === undefined) return { statement: singleColumnsSql(sel) };
+  return {
+    statement: singleColumnsSql(sel, { boundedRaw: bounded }),
+    fallback: { statement: singleColumnsSql(sel) },
+  };
 }
 
 /**

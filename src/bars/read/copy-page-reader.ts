@@ -15,7 +15,7 @@ type Step = 'header' | 'extension' | 'tuple' | 'length' | 'data' | 'trailer';
  * Binary COPY sends a text column as its raw UTF-8 bytes with a length in front, so the page's
  * JSON goes from PostgreSQL's socket to the HTTP response as slices of the Buffers it arrived
  * in: no JavaScript string is ever made of it (a text-mode row is always decoded into one, and
- * under load those strings outlived V8's young generation; docs/PERFORMANCE.md, stop 10).
+ * under load those strings outlived V8's young generation; docs/PERFORMANCE.md).
  *
  * Format: header (signature, flags, extension), then per row a 16-bit field count (-1 ends the
  * data) and per field a 32-bit length (-1 for NULL) and that many bytes. Fields and rows may be

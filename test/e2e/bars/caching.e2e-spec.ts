@@ -165,6 +165,51 @@ describe('HTTP caching and the read cache', () => {
     expect(after.headers.etag).not.toBe(first.headers.etag);
   });
 
+  it('serves a request without end from the read cache, with the same ETag, until a write', async () => {
+    // Within one minute the window of a request without end does not move: the same page, the
+    // same tag, answered by the cache. A run that straddles a minute boundary is run again.
+    await insertSymbols(t.dataSource, [{ symbol: 'LIVE' }]);
+    const path = '/api/v1/historical/LIVE?timeframe=1m&start=2024-02-05&limit=50';
+    const minuteOf = () => Math.floor(Date.now() / MINUTE);
+    let written = 0;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const minute = minuteOf();
+      const first = await request(t.url).get(path).expect(200);
+      expect(first.headers['cache-control']).toBe('public, no-cache');
+      // A write that bypasses every notification: still invisible means the cache answered.
+      await insertBars(t.dataSource, 'LIVE', '1m', makeBars(START + written * MINUTE, 1, MINUTE));
+      written += 1;
+      const cached = await request(t.url).get(path).expect(200);
+      const revalidated = await request(t.url).get(path).set('If-None-Match', first.headers.etag);
+      if (minuteOf() !== minute) continue;
+      expect(cached.headers.etag).toBe(first.headers.etag);
+      expect(cached.text).toBe(first.text);
+      expect(revalidated.status).toBe(304);
+      // The write announced: the next read is exact, under a new tag.
+      t.app.get(SeriesChanges).publish('LIVE', '1m');
+      const fresh = await request(t.url).get(path).expect(200);
+      expect(fresh.body.count).toBe(written);
+      expect(fresh.headers.etag).not.toBe(first.headers.etag);
+      await request(t.url).get(path).set('If-None-Match', first.headers.etag).expect(200);
+      return;
+    }
+    throw new Error('three attempts each straddled a minute boundary');
+  });
+
+  it('sends CSV without end with the same ETag and 304 within the minute', async () => {
+    const path = '/api/v1/historical/MSFT?timeframe=1m&start=2024-02-05&format=csv';
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const minute = Math.floor(Date.now() / MINUTE);
+      const first = await request(t.url).get(path).expect(200);
+      const again = await request(t.url).get(path).set('If-None-Match', first.headers.etag);
+      if (Math.floor(Date.now() / MINUTE) !== minute) continue;
+      expect(first.headers.etag).toMatch(/^W\/".+"$/);
+      expect(again.status).toBe(304);
+      return;
+    }
+    throw new Error('three attempts each straddled a minute boundary');
+  });
+
   it('sends CSV with an ETag: 304 without reading the export, a new tag after a write', async () => {
     const path = `/api/v1/historical/MSFT?${RANGE}&format=csv`;
     const first = await request(t.url).get(path).expect(200);
@@ -190,6 +235,20 @@ describe('HTTP caching and the read cache', () => {
       .get('/api/v1/historical/AAPL/latest?timeframe=1m')
       .set('If-None-Match', first.headers.etag)
       .expect(304);
+  });
+
+  it('serves the latest bar from the read cache until its series changes', async () => {
+    await insertSymbols(t.dataSource, [{ symbol: 'TIP' }]);
+    await insertBars(t.dataSource, 'TIP', '1m', makeBars(START, 3, MINUTE, { seed: 5 }));
+    const latest = async () =>
+      (await request(t.url).get('/api/v1/historical/TIP/latest?timeframe=1m').expect(200)).body.bar
+        .timestamp as string;
+    expect(await latest()).toBe(new Date(START + 2 * MINUTE).toISOString());
+    // Written without a notification: the cached answer stands.
+    await insertBars(t.dataSource, 'TIP', '1m', makeBars(START + 3 * MINUTE, 1, MINUTE));
+    expect(await latest()).toBe(new Date(START + 2 * MINUTE).toISOString());
+    t.app.get(SeriesChanges).publish('TIP', '1m');
+    expect(await latest()).toBe(new Date(START + 3 * MINUTE).toISOString());
   });
 
   it('reads straight from the database when the cache is off', async () => {

@@ -118,4 +118,35 @@ describe('large pages streamed from a binary COPY', () => {
     expect(streamed.body.bars[0]).toHaveProperty('qualityScore');
     await expectConnectionReturned();
   });
+
+  it('streams a multi-symbol page like a single one: no length, the same bars, 304, its connection back', async () => {
+    // A multi-symbol page is bounded in memory the way a single page is: read with COPY and
+    // passed on as it arrives, never built whole in this process.
+    await insertSymbols(t.dataSource, [{ symbol: 'TWIN' }]);
+    const twin = makeBars(JAN2, 3_000, 60_000, { seed: 32 });
+    await insertBars(t.dataSource, 'TWIN', '1m', twin);
+    const multi = `/api/v1/historical?symbols=BIG,TWIN&${range}&limit=7000`;
+    const res = await request(t.url).get(multi).set('Accept-Encoding', 'identity').expect(200);
+    expect(res.headers['content-length']).toBeUndefined();
+    expect(res.headers['transfer-encoding']).toBe('chunked');
+    expect(res.body.count).toBe(7_000);
+    // Symbols in order, each symbol's bars in time order: all of BIG's 6,000, then TWIN's first.
+    expect(stampsOf(res.body.bars.BIG)).toEqual(minutes.map((b) => b.ts));
+    expect(stampsOf(res.body.bars.TWIN)).toEqual(twin.slice(0, 1_000).map((b) => b.ts));
+    expect(res.body.bars.TWIN[999]).toEqual(
+      expect.objectContaining({ open: twin[999].open, volume: twin[999].volume }),
+    );
+    const rest = await request(t.url).get(`${multi}&cursor=${res.body.nextCursor}`).expect(200);
+    expect(stampsOf(rest.body.bars.TWIN)).toEqual(twin.slice(1_000).map((b) => b.ts));
+    expect(rest.body.bars.BIG).toEqual([]);
+    expect(rest.body.nextCursor).toBeNull();
+    await expectConnectionReturned();
+
+    await request(t.url).get(multi).set('If-None-Match', res.headers.etag).expect(304);
+    await expectConnectionReturned();
+    await abandonAfterFirstBytes(new URL(`${t.url}${multi}`));
+    await expectConnectionReturned();
+  });
 });
+
+const stampsOf = (bars: { timestamp: string }[]) => bars.map((b) => Date.parse(b.timestamp));

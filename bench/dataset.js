@@ -81,6 +81,19 @@ async function loadDataset(client, log) {
        FROM generate_series(0, $2 - 1) m`,
     [CSV_SYMBOL, CSV_BARS],
   );
+  // Corporate actions as a large US stock has them (adjusted reads compute factors from these):
+  // a 2-for-1 split in June and quarterly dividends.
+  await client.query(
+    `INSERT INTO splits (symbol, execution_date, split_from, split_to, source)
+     SELECT s, make_date($2, 6, 10), 1, 2, 'bench' FROM unnest($1::text[]) s`,
+    [STOCKS, YEAR],
+  );
+  await client.query(
+    `INSERT INTO dividends (symbol, ex_dividend_date, pay_date, cash_amount, source)
+     SELECT s, make_date($2, m, 14), make_date($2, m, 28), 0.25, 'bench'
+       FROM unnest($1::text[]) s CROSS JOIN generate_series(2, 11, 3) m`,
+    [STOCKS, YEAR],
+  );
   await client.query(`ANALYZE bars`);
   await client.query(`ANALYZE symbols`);
   const { rows } = await client.query(`SELECT count(*)::int AS n FROM bars`);
@@ -130,7 +143,9 @@ function targets(scenario, count = 1200) {
         query = `timeframe=1m&start=${iso(start)}&end=${iso(start.plus({ days: 1 }))}&limit=1`;
         break;
       case 'bars1000':
+      case 'bars1000-all':
         query = `timeframe=1m&start=${iso(start)}&end=${iso(start.plus({ days: 30 }))}&limit=1000`;
+        if (scenario === 'bars1000-all') query += '&adjustment=all';
         break;
       case 'bars10000':
         query = `timeframe=1m&start=${iso(start)}&end=${iso(start.plus({ days: 60 }))}&limit=10000`;

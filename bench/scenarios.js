@@ -26,6 +26,13 @@ const FORMATS = ['json', 'csv', 'arrow'];
 const SCENARIOS = [
   { id: 'bars1', label: '1 bar (1m)', servers: WITH_REFERENCES, connections: [1, 32] },
   { id: 'bars1000', label: '1,000 bars (1m)', servers: WITH_REFERENCES, connections: [1, 32] },
+  // The same pages adjusted for splits and dividends (the old build may not serve them).
+  {
+    id: 'bars1000-all',
+    label: '1,000 bars (1m), adjustment=all',
+    servers: ['new', 'new nocache'],
+    connections: [1, 32],
+  },
   { id: 'bars10000', label: '10,000 bars (1m)', servers: WITH_REFERENCES, connections: [1, 32] },
   { id: 'agg5m', label: '5m aggregation, one day', servers: WITH_REFERENCES, connections: [1, 32] },
   { id: 'latest', label: 'latest 1m bar', servers: BOTH, connections: [32], count: 20 },

@@ -8,6 +8,7 @@ import { LoggingModule } from './common/logging.module';
 import { SeriesChangesModule } from './common/series-changes';
 import { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/config.module';
+import { CorporateActionsModule } from './corporate-actions/corporate-actions.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
@@ -30,6 +31,7 @@ export class AppModule {
         BackfillApiModule,
         BarsModule,
         CalendarModule,
+        CorporateActionsModule,
         HealthModule,
         MetricsModule,
         RetentionScheduleModule,

@@ -136,7 +136,7 @@ export class BackfillRunner implements BeforeApplicationShutdown {
     };
     const outcomes: SeriesOutcome[] = [];
     const queue = series.filter((s) => s.status === 'pending');
-    const corporateActions = new Map<string, Promise<void>>();
+    const corporateActions = new Map<string, Promise<string[]>>();
     this.logger.log(`backfill ${runId} (${options.trigger}): ${queue.length} series to fetch`);
     const work = async (): Promise<void> => {
       for (let next = queue.shift(); next; next = queue.shift()) {

@@ -49,6 +49,8 @@ export interface RunRow {
   bars_fetched: string;
   bars_written: string;
   bars_rejected: string;
+  /** Warnings recorded on the run's series. */
+  warnings: number;
   series_total: number;
   series_done: number;
   error: string | null;
@@ -68,12 +70,13 @@ export interface RunSeriesRow {
   bars_rejected: string;
   pages: number;
   error: string | null;
+  warnings: string[];
   started_at: Date | null;
   finished_at: Date | null;
 }
 
 const RUN_COLUMNS = `id, trigger, status, symbols, timeframes, from_date::text AS from_date,
-  to_date::text AS to_date, bars_fetched, bars_written, bars_rejected, series_total, series_done, error,
+  to_date::text AS to_date, bars_fetched, bars_written, bars_rejected, warnings, series_total, series_done, error,
   created_at, started_at, finished_at`;
 
 /** All SQL about backfill runs and their per-series progress. */
@@ -164,6 +167,25 @@ export class BackfillRunsRepository {
          )
          UPDATE backfill_runs SET bars_rejected = bars_rejected + $4 WHERE id = $1`,
         [runId, symbol, timeframe, rejected],
+      ),
+    );
+  }
+
+  /** Records what went wrong without failing the series (and counts it on the run). */
+  async addWarnings(
+    runId: string,
+    symbol: string,
+    timeframe: string,
+    warnings: string[],
+  ): Promise<void> {
+    await timed('BackfillRunsRepository.addWarnings', () =>
+      this.dataSource.query(
+        `WITH s AS (
+           UPDATE backfill_run_series SET warnings = warnings || $4::text[]
+            WHERE run_id = $1 AND symbol = $2 AND timeframe = $3
+         )
+         UPDATE backfill_runs SET warnings = warnings + cardinality($4::text[]) WHERE id = $1`,
+        [runId, symbol, timeframe, warnings],
       ),
     );
   }
@@ -289,7 +311,7 @@ export class BackfillRunsRepository {
     return timed('BackfillRunsRepository.findRunSeries', () =>
       this.dataSource.query(
         `SELECT symbol, timeframe, status, from_ts, to_ts, bars_fetched, bars_written, bars_rejected, pages,
-                error, started_at, finished_at
+                error, warnings, started_at, finished_at
            FROM backfill_run_series WHERE run_id = $1 ORDER BY symbol, timeframe`,
         [id],
       ),

@@ -11,6 +11,7 @@ const outcome = (status: SeriesOutcome['status']): SeriesOutcome => ({
   rejected: 0,
   gaps: 0,
   error: null,
+  warnings: [],
 });
 
 describe('backfill input', () => {

@@ -27,6 +27,8 @@ export interface RunView {
   barsWritten: number;
   /** Bars dropped for impossible values (negative volume, a non-finite price). */
   barsRejected: number;
+  /** Warnings on its series (corporate actions that could not be refreshed). */
+  warnings: number;
   progress: { seriesDone: number; seriesTotal: number; percent: number };
   error: string | null;
   createdAt: string;
@@ -45,6 +47,7 @@ export interface RunSeriesView {
   barsRejected: number;
   pages: number;
   error: string | null;
+  warnings: string[];
   startedAt: string | null;
   finishedAt: string | null;
 }
@@ -167,6 +170,7 @@ function toRunView(row: RunRow): RunView {
     barsFetched: Number(row.bars_fetched),
     barsWritten: Number(row.bars_written),
     barsRejected: Number(row.bars_rejected),
+    warnings: row.warnings,
     progress: {
       seriesDone: row.series_done,
       seriesTotal: total,
@@ -191,6 +195,7 @@ function toSeriesView(row: RunSeriesRow): RunSeriesView {
     barsRejected: Number(row.bars_rejected),
     pages: row.pages,
     error: row.error,
+    warnings: row.warnings,
     startedAt: row.started_at?.toISOString() ?? null,
     finishedAt: row.finished_at?.toISOString() ?? null,
   };

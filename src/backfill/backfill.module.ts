@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 
 import { Clock } from '../common/clock';
+import { CorporateActionsModule } from '../corporate-actions';
 import { QualityModule } from '../quality';
 import { BackfillPlanner } from './backfill-planner';
 import { BackfillRunner } from './backfill-runner.service';
@@ -9,7 +10,6 @@ import { BackfillRunsService } from './backfill-runs.service';
 import { BackfillSeriesRepository } from './backfill-series.repository';
 import { BackfillStatusService } from './backfill-status.service';
 import { BarWriter } from './bar-writer';
-import { CorporateActionsRepository } from './corporate-actions.repository';
 import { ProvidersModule } from './providers/providers.module';
 import { SeriesWorker } from './series-worker';
 
@@ -19,11 +19,10 @@ import { SeriesWorker } from './series-worker';
  * (admin endpoints, scheduler, demo seed) is BackfillApiModule.
  */
 @Module({
-  imports: [ProvidersModule, QualityModule],
+  imports: [ProvidersModule, QualityModule, CorporateActionsModule],
   providers: [
     Clock,
     BarWriter,
-    CorporateActionsRepository,
     BackfillRunsRepository,
     BackfillSeriesRepository,
     BackfillPlanner,

@@ -202,9 +202,13 @@ export class BarWriter {
                  SELECT volume FROM bars
                   WHERE symbol = $1 AND timeframe = $2 AND ts < $3
                   ORDER BY ts DESC LIMIT ${TAIL_VOLUMES}) tail) AS volumes,
-              (SELECT array_agg(execution_date::timestamp AT TIME ZONE 'UTC') FROM splits
-                WHERE symbol = $1
-                  AND execution_date BETWEEN ($3::timestamptz - interval '10 days')::date
+              -- A split applies from its execution day's exchange-local midnight: pre-market
+              -- trading that day is already on the new basis, the previous post-market is not.
+              (SELECT array_agg(sp.execution_date::timestamp AT TIME ZONE
+                                coalesce(sy.time_zone, 'America/New_York'))
+                 FROM splits sp LEFT JOIN symbols sy ON sy.symbol = sp.symbol
+                WHERE sp.symbol = $1
+                  AND sp.execution_date BETWEEN ($3::timestamptz - interval '10 days')::date
                                          AND ($4::timestamptz + interval '1 day')::date) AS splits
          FROM (SELECT 1) one
          LEFT JOIN LATERAL (

@@ -2,15 +2,18 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
+import { CorporateActionsService } from '../corporate-actions';
 import { lastSuccessfulSeriesRun } from '../metrics';
-import { GapDetectionService } from '../quality';
-import { GapsService } from '../quality';
+import { GapDetectionService, GapsService } from '../quality';
 import type { PlannedSeries } from './backfill-planner';
 import { BackfillRunsRepository } from './backfill-runs.repository';
 import { BackfillSeriesRepository } from './backfill-series.repository';
 import { BarWriter } from './bar-writer';
-import { CorporateActionsRepository } from './corporate-actions.repository';
-import { MARKET_DATA_PROVIDER, MarketDataProvider } from './providers/market-data-provider';
+import {
+  CorporateActionsRequest,
+  MARKET_DATA_PROVIDER,
+  MarketDataProvider,
+} from './providers/market-data-provider';
 
 export interface SeriesOutcome {
   status: 'succeeded' | 'failed' | 'interrupted';
@@ -20,13 +23,16 @@ export interface SeriesOutcome {
   rejected: number;
   gaps: number;
   error: string | null;
+  /** What went wrong without failing the series (its corporate actions could not be refreshed). */
+  warnings: string[];
 }
 
 /**
  * Backfills one series: pages from the provider are written as they arrive (the next page is
  * fetched while the current one is written), progress is recorded per page, and after the last
  * page the coverage watermark advances and gap detection runs. Errors end this series only.
- * Before a stock's first series in a run, its splits and dividends are refreshed.
+ * Before a stock's first series in a run, its splits and dividends are refreshed; a failure
+ * there is a warning on the series, never a failed series.
  *
  * A window for which the source answers OK with no bars at all does not advance the coverage
  * watermark: "nothing there" is not evidence that the window is complete, so the next run asks
@@ -43,7 +49,7 @@ export class SeriesWorker {
     private readonly series: BackfillSeriesRepository,
     private readonly gapDetection: GapDetectionService,
     private readonly gaps: GapsService,
-    private readonly corporateActions: CorporateActionsRepository,
+    private readonly corporateActions: CorporateActionsService,
     private readonly clock: Clock,
     @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
@@ -54,8 +60,11 @@ export class SeriesWorker {
     options: {
       signal: AbortSignal;
       repair: boolean;
-      /** Per run: each symbol's corporate actions are fetched once, before its bars. */
-      corporateActions: Map<string, Promise<void>>;
+      /**
+       * Per run: each stock's corporate actions are refreshed once, before its bars; the
+       * promise holds the warnings of that refresh.
+       */
+      corporateActions: Map<string, Promise<string[]>>;
     },
   ): Promise<SeriesOutcome> {
     const { symbol, timeframe } = planned;
@@ -66,6 +75,7 @@ export class SeriesWorker {
       rejected: 0,
       gaps: 0,
       error: null,
+      warnings: [],
     };
     let unrecordedRejected = 0;
     const onRejected = (reasons: string[]): void => {
@@ -83,7 +93,10 @@ export class SeriesWorker {
     };
     await this.runs.markSeriesRunning(runId, symbol, timeframe);
     try {
-      await this.refreshCorporateActions(planned, options);
+      outcome.warnings = await this.refreshCorporateActions(planned, options);
+      if (outcome.warnings.length > 0) {
+        await this.runs.addWarnings(runId, symbol, timeframe, outcome.warnings);
+      }
       const stream = this.provider.getBars({
         symbol,
         timeframe,
@@ -148,25 +161,55 @@ export class SeriesWorker {
   }
 
   /**
-   * Splits (and dividends) are stored before a stock's bars are written: the quality rules need
-   * the splits to tell a split from a price gap, and reads adjust with them.
+   * Splits and dividends are stored before a stock's bars are written (the quality rules need the
+   * splits to tell a split from a price gap, and reads adjust with them), every run, since a split
+   * can be announced late or corrected. They never cost the bars: a request that still fails
+   * after the client's retries (or whose records are unusable) becomes a warning on each of the
+   * stock's series, and the bars are fetched and stored as usual. Only an abort stops the series.
    */
   private refreshCorporateActions(
     planned: PlannedSeries,
-    options: { signal: AbortSignal; corporateActions: Map<string, Promise<void>> },
-  ): Promise<void> {
-    if (planned.assetClass !== 'stocks') return Promise.resolve();
+    options: { signal: AbortSignal; corporateActions: Map<string, Promise<string[]>> },
+  ): Promise<string[]> {
+    if (planned.assetClass !== 'stocks') return Promise.resolve([]);
     let pending = options.corporateActions.get(planned.symbol);
     if (!pending) {
-      pending = (async () => {
-        const splits = await this.provider.getSplits(planned.symbol, options.signal);
-        const dividends = await this.provider.getDividends(planned.symbol, options.signal);
-        await this.corporateActions.upsertSplits(planned.symbol, splits, this.provider.name);
-        await this.corporateActions.upsertDividends(planned.symbol, dividends, this.provider.name);
-      })();
+      pending = this.fetchCorporateActions(planned.symbol, options.signal);
       options.corporateActions.set(planned.symbol, pending);
     }
     return pending;
+  }
+
+  private async fetchCorporateActions(symbol: string, signal: AbortSignal): Promise<string[]> {
+    const warnings: string[] = [];
+    const source = this.provider.name;
+    const refresh = async <T>(
+      kind: 'splits' | 'dividends',
+      fetch: (request: CorporateActionsRequest) => Promise<T[]>,
+      store: (items: T[]) => Promise<void>,
+    ): Promise<void> => {
+      const onRejected = (reasons: string[]): void => {
+        warnings.push(`${kind}: dropped ${reasons.length} unusable record(s), e.g. ${reasons[0]}`);
+      };
+      try {
+        await store(await fetch({ symbol, signal, onRejected }));
+      } catch (error) {
+        signal.throwIfAborted();
+        warnings.push(`${kind} not refreshed: ${this.describe(error, signal)}`);
+      }
+    };
+    await refresh(
+      'splits',
+      (request) => this.provider.getSplits(request),
+      (splits) => this.corporateActions.storeSplits(symbol, splits, source),
+    );
+    await refresh(
+      'dividends',
+      (request) => this.provider.getDividends(request),
+      (dividends) => this.corporateActions.storeDividends(symbol, dividends, source),
+    );
+    for (const warning of warnings) this.logger.warn(`corporate actions of ${symbol}: ${warning}`);
+    return warnings;
   }
 
   private describe(error: unknown, signal: AbortSignal): string {

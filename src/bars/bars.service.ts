@@ -64,7 +64,7 @@ export class BarsService {
     const { selection } = resolved;
     // The key is only worth building when the cache is in use (it serialises the selection).
     const key = this.cache.active
-      ? `1|${this.cache.generation(symbol, TIMEFRAME_SPECS[selection.timeframe].base)}|${JSON.stringify(selection)}`
+      ? `1|${this.generation(symbol, selection.timeframe, selection.adjustment)}|${JSON.stringify(selection)}`
       : undefined;
     const cached = key === undefined ? undefined : this.cache.get(key);
     if (cached) return { kind: 'json', cacheControl, ...cached };
@@ -116,8 +116,9 @@ export class BarsService {
     const { selection } = resolved;
     const cacheControl = this.cacheControl(resolved.endExclusiveMs);
     if (resolved.format === 'arrow') return this.arrow(resolved, rest, cacheControl, true);
-    const base = TIMEFRAME_SPECS[selection.timeframe].base;
-    const generations = symbols.map((s) => this.cache.generation(s, base)).join(',');
+    const generations = symbols
+      .map((s) => this.generation(s, selection.timeframe, selection.adjustment))
+      .join(',');
     const key = `n|${generations}|${JSON.stringify(selection)}`;
     const cached = this.cache.get(key);
     if (cached) return { kind: 'json', cacheControl, ...cached };
@@ -224,14 +225,15 @@ export class BarsService {
   async getLatest(rawSymbol: string, query: LatestBarQueryDto): Promise<BarsResponse> {
     const symbol = normaliseSymbol(rawSymbol);
     const timeframe: Timeframe = query.timeframe ?? '1d';
+    const adjustment = query.adjustment === 'raw' ? undefined : query.adjustment;
     const cacheControl = 'public, no-cache';
     const key = this.cache.active
-      ? `l|${this.cache.generation(symbol, TIMEFRAME_SPECS[timeframe].base)}|${symbol}|${timeframe}`
+      ? `l|${this.generation(symbol, timeframe, adjustment)}|${symbol}|${timeframe}|${adjustment ?? 'raw'}`
       : undefined;
     const cached = key === undefined ? undefined : this.cache.get(key);
     if (cached) return { kind: 'json', cacheControl, ...cached };
 
-    const bar = await this.repository.findLatestBar(symbol, timeframe);
+    const bar = await this.repository.findLatestBar(symbol, timeframe, adjustment);
     if (bar === undefined) throw new NotFoundError(`Unknown symbol ${symbol}.`);
     const body = jsonBody([
       `{"symbol":"${symbol}","timeframe":"${timeframe}","bar":`,
@@ -241,6 +243,22 @@ export class BarsService {
     const response = { body, etag: etagOf(body) };
     if (key !== undefined) this.cache.set(key, response);
     return { kind: 'json', cacheControl, ...response };
+  }
+
+  /**
+   * The cache generation a page of the symbol depends on: its base series, and for an adjusted
+   * page also the daily series (a dividend's factor comes from the daily close before its
+   * ex-date). Corporate actions publish both series when they change.
+   */
+  private generation(
+    symbol: string,
+    timeframe: Timeframe,
+    adjustment: BarsSelection['adjustment'],
+  ): string {
+    const base = TIMEFRAME_SPECS[timeframe].base;
+    const own = this.cache.generation(symbol, base);
+    if (!adjustment || base === '1d') return own;
+    return `${own}+${this.cache.generation(symbol, '1d')}`;
   }
 
   private parseSymbolList(list: string): string[] {

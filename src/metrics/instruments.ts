@@ -289,8 +289,8 @@ export const CIRCUIT_STATE = { closed: 0, halfOpen: 1, open: 2 } as const;
 
 export const circuitBreakerState = new Gauge({
   name: 'upstream_circuit_breaker_state',
-  help: 'Circuit breaker per provider: 0 closed, 1 half-open, 2 open',
-  labelNames: ['provider'] as const,
+  help: 'Circuit breaker per provider and endpoint family (aggregates, reference): 0 closed, 1 half-open, 2 open',
+  labelNames: ['provider', 'endpoint'] as const,
   registers: [registry],
   // Across workers: the most open breaker.
   aggregator: 'max',

@@ -64,7 +64,10 @@ describe('summarizeCache and summarizeBackfill', () => {
       barsWritten: [{ labels: {}, value: 500 }],
       upstreamRequests: [{ labels: { provider: 'polygon', outcome: 'ok' }, value: 7 }],
       upstreamRetries: [{ labels: { provider: 'polygon' }, value: 1 }],
-      circuitBreakers: [{ labels: { provider: 'polygon' }, value: 2 }],
+      circuitBreakers: [
+        { labels: { provider: 'polygon', endpoint: 'aggregates' }, value: 0 },
+        { labels: { provider: 'polygon', endpoint: 'reference' }, value: 2 },
+      ],
       lastSuccess: [
         { labels: { symbol: 'A', timeframe: '1d' }, value: 1_700_000_000 },
         { labels: { symbol: 'B', timeframe: '1d' }, value: 1_700_000_100 },
@@ -75,7 +78,7 @@ describe('summarizeCache and summarizeBackfill', () => {
       barsWritten: 500,
       upstreamRequests: { polygon: { ok: 7 } },
       upstreamRetries: { polygon: 1 },
-      circuitBreakers: { polygon: 'open' },
+      circuitBreakers: { polygon: 'closed', 'polygon:reference': 'open' },
       lastSuccessAt: new Date(1_700_000_100_000).toISOString(),
     });
   });

@@ -164,7 +164,13 @@ export function summarizeBackfill(input: {
   }
   const circuitBreakers: Record<string, string> = {};
   for (const s of input.circuitBreakers) {
-    circuitBreakers[String(s.labels.provider)] = CIRCUIT_NAMES[s.value] ?? String(s.value);
+    // The aggregates' breaker under the provider's name, the others beside it.
+    const endpoint = s.labels.endpoint;
+    const key =
+      endpoint === undefined || endpoint === 'aggregates'
+        ? String(s.labels.provider)
+        : `${String(s.labels.provider)}:${String(endpoint)}`;
+    circuitBreakers[key] = CIRCUIT_NAMES[s.value] ?? String(s.value);
   }
   const newest = input.lastSuccess.reduce((max, s) => Math.max(max, s.value), 0);
   return {

@@ -66,7 +66,7 @@ export interface SeriesContext {
   previous: { ts: number; close: number } | null;
   /** Volumes of the most recent stored bars before the batch. */
   tailVolumes: number[];
-  /** Split execution instants (ms, start of the execution day UTC) near the batch. */
+  /** Split execution instants near the batch (ms): the execution day's exchange-local midnight. */
   splitTimes: number[];
 }
 
@@ -140,7 +140,8 @@ function ohlcFlags(bar: Bar): QualityFlag[] | null {
 }
 
 function splitBetween(splitTimes: readonly number[], fromTs: number, toTs: number): boolean {
-  // A split executes before the open of its day: the day of the later bar counts.
+  // A split applies from its execution day's local midnight (pre-market included): the bar
+  // after that instant is the first on the new basis.
   return splitTimes.some((time) => time > fromTs && time <= toTs);
 }
 

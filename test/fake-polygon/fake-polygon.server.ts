@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 
+import { hashString } from '../../src/backfill/providers/demo/seeded-random';
 import { SyntheticMarket } from '../../src/backfill/providers/demo/synthetic-market';
 import { AssetClass } from '../../src/market/asset-classes';
 import { Bar } from '../../src/market/bar';
@@ -32,6 +33,14 @@ export interface FakePolygon {
   /** Adds a fault rule; the first matching rule with uses left applies. */
   setFault(rule: FaultRule): void;
   clearFaults(): void;
+  /**
+   * Replaces a ticker's splits or dividends as the reference endpoints report them from now on
+   * (a late announcement or a correction); bars already generated keep the splits given at start.
+   */
+  setCorporateActions(
+    ticker: string,
+    actions: { splits?: FakeSplit[]; dividends?: FakeDividend[] },
+  ): void;
   /** Makes a session's bars (minute and daily) missing upstream from now on. */
   omitSession(ticker: string, date: string): void;
   /** The bars a full, fault-free fetch of the window returns (dates as in the URL). */
@@ -55,15 +64,32 @@ interface Cursor {
 }
 
 /**
- * A real HTTP server on 127.0.0.1 that speaks Polygon's wire format for aggregates, splits and
- * dividends: epoch-ms timestamps, daily stock bars at midnight New York and crypto at midnight
- * UTC, minute bars only inside sessions, pagination through an absolute `next_url` carrying a
- * cursor but not the key, the key checked on every request, and injectable faults. Bars are the
- * deterministic SyntheticMarket, generated lazily page by page.
+ * A real HTTP server on 127.0.0.1 that speaks Polygon's (Massive's) wire format for aggregates
+ * and for the current corporate-actions endpoints, `/stocks/v1/splits` and `/stocks/v1/dividends`
+ * (the deprecated `/v3/reference/splits` and `/v3/reference/dividends` are not served, so a
+ * client that falls back to them fails here): epoch-ms timestamps, daily stock bars at midnight
+ * New York and crypto at midnight UTC, minute bars only inside sessions, pagination through an
+ * absolute `next_url` carrying a cursor but not the key, the key checked on every request, and
+ * injectable faults. Bars are the deterministic SyntheticMarket, generated lazily page by page;
+ * the configured splits are in them (raw prices drop on the execution date).
  */
 export async function startFakePolygon(options: FakePolygonOptions = {}): Promise<FakePolygon> {
   const key = options.key ?? `fake_${randomBytes(12).toString('hex')}`;
-  const market = new SyntheticMarket();
+  const splits = new Map(Object.entries(options.splits ?? {}));
+  const dividends = new Map(Object.entries(options.dividends ?? {}));
+  const ratios = new Map<string, number>();
+  for (const [ticker, list] of splits) {
+    for (const split of list) {
+      if (split.execution_date === null) continue;
+      const key = `${ticker}|${split.execution_date}`;
+      ratios.set(key, (ratios.get(key) ?? 1) * (split.split_to / split.split_from));
+    }
+  }
+  // The bars follow the splits known at start (published bars do not change afterwards).
+  const market = new SyntheticMarket({
+    splits: (ticker) => [...ratios.keys()].some((key) => key.startsWith(`${ticker}|`)),
+    ratioOn: (ticker, date) => ratios.get(`${ticker}|${date}`) ?? 1,
+  });
   const requests: RecordedRequest[] = [];
   const faults = new FaultBook();
   const missing = new Map<string, Set<string>>();
@@ -161,26 +187,8 @@ export async function startFakePolygon(options: FakePolygonOptions = {}): Promis
 
     const aggs = AGGS_PATH.exec(parsed.pathname);
     if (aggs) return serveAggregates(aggs, query, requestId, send);
-    if (parsed.pathname === '/v3/reference/splits') {
-      return serveReference(
-        options.splits ?? {},
-        'execution_date',
-        parsed.pathname,
-        query,
-        requestId,
-        send,
-      );
-    }
-    if (parsed.pathname === '/v3/reference/dividends') {
-      return serveReference(
-        options.dividends ?? {},
-        'ex_dividend_date',
-        parsed.pathname,
-        query,
-        requestId,
-        send,
-      );
-    }
+    const reference = REFERENCE_ENDPOINTS[parsed.pathname];
+    if (reference) return serveReference(reference, parsed.pathname, query, requestId, send);
     send(404, { status: 'NOT_FOUND', request_id: requestId, message: 'Not found' });
   }
 
@@ -257,33 +265,138 @@ export async function startFakePolygon(options: FakePolygonOptions = {}): Promis
     send(200, JSON.stringify(body).replace(/"h":-1(?=[,}])/g, '"h":1e999'), {}, 'application/json');
   }
 
+  /**
+   * A corporate-actions endpoint: `ticker` (all tickers without it), `limit` (default 100,
+   * at most 5,000: more is a 400 as upstream), `sort` (comma-separated `column.asc|desc`),
+   * pages through `next_url` whose cursor carries the query. Records get the derived fields
+   * Massive adds (`ticker`, `id`, `historical_adjustment_factor`, `split_adjusted_cash_amount`).
+   */
   function serveReference(
-    table: Record<string, (FakeSplit | FakeDividend)[]>,
-    dateField: string,
+    endpoint: ReferenceEndpoint,
     path: string,
     query: Record<string, string>,
     requestId: string,
     send: (status: number, body: unknown, headers?: Record<string, string>, type?: string) => void,
   ): void {
-    const ticker = query.ticker;
-    const offset = query.cursor ? Number(Buffer.from(query.cursor, 'base64url').toString()) : 0;
-    const limit = Math.min(1000, clampLimit(query.limit, 10));
-    const all = (ticker ? (table[ticker] ?? []) : Object.values(table).flat()).map((row) => ({
-      ...row,
-      ticker,
-      id: `E${randomBytes(4).toString('hex')}`,
-    }));
-    all.sort((a, b) =>
-      String((b as never)[dateField]).localeCompare(String((a as never)[dateField])),
-    );
-    const results = all.slice(offset, offset + limit);
+    const fail = (error: string) => send(400, { status: 'ERROR', request_id: requestId, error });
+    let page: ReferenceQuery;
+    if (query.cursor !== undefined) {
+      const decoded = decodeReferenceCursor(query.cursor);
+      if (!decoded) return fail('Invalid cursor');
+      page = decoded;
+    } else {
+      if (query.limit !== undefined && !/^\d+$/.test(query.limit)) {
+        return fail('limit must be an integer');
+      }
+      const limit = query.limit === undefined ? 100 : Number(query.limit);
+      if (limit < 1 || limit > 5000) return fail('limit must be between 1 and 5000');
+      const sort = (query.sort ?? `${endpoint.dateField}.desc`).split(',').map((term) => {
+        const [column, direction = 'asc'] = term.split('.');
+        return { column, direction };
+      });
+      const bad = sort.find(
+        (term) =>
+          !endpoint.sortable.includes(term.column) || !['asc', 'desc'].includes(term.direction),
+      );
+      if (bad) return fail(`Invalid sort: ${query.sort}`);
+      page = { offset: 0, limit, ticker: query.ticker ?? null, sort };
+    }
+    const tickers =
+      page.ticker !== null ? [page.ticker] : [...new Set([...splits.keys(), ...dividends.keys()])];
+    const all = tickers.flatMap((ticker) => endpoint.records(ticker));
+    all.sort((a, b) => {
+      for (const { column, direction } of page.sort) {
+        const [x, y] = [a[column] ?? '', b[column] ?? ''];
+        const order =
+          typeof x === 'number' && typeof y === 'number'
+            ? x - y
+            : String(x).localeCompare(String(y));
+        if (order !== 0) return direction === 'asc' ? order : -order;
+      }
+      return 0;
+    });
+    const size = Math.min(page.limit, pageCap);
+    const results = all.slice(page.offset, page.offset + size);
     const body: Record<string, unknown> = { results, status: 'OK', request_id: requestId };
-    if (offset + limit < all.length) {
-      const cursor = Buffer.from(String(offset + limit)).toString('base64url');
-      body.next_url = `${baseUrl}${path}?cursor=${cursor}&ticker=${encodeURIComponent(ticker ?? '')}&limit=${limit}`;
+    if (page.offset + size < all.length) {
+      const next = encodeReferenceCursor({ ...page, offset: page.offset + size });
+      body.next_url = `${baseUrl}${path}?cursor=${next}`;
     }
     send(200, body);
   }
+
+  /** Splits of a ticker with the fields Massive derives (factor: splits on or after this one). */
+  function splitRecords(ticker: string): ReferenceRecord[] {
+    const list = splits.get(ticker) ?? [];
+    return list.map((split) => {
+      const factor = list
+        .filter((other) => other.execution_date !== null && split.execution_date !== null)
+        .filter((other) => (other.execution_date as string) >= (split.execution_date as string))
+        .reduce((product, other) => product * (other.split_from / other.split_to), 1);
+      return {
+        ticker,
+        execution_date: split.execution_date,
+        split_from: split.split_from,
+        split_to: split.split_to,
+        adjustment_type:
+          split.adjustment_type ??
+          (split.split_from > split.split_to ? 'reverse_split' : 'forward_split'),
+        historical_adjustment_factor: split.execution_date === null ? null : factor,
+        id: `S${hashString(`${ticker}|${split.execution_date}`).toString(16)}`,
+      };
+    });
+  }
+
+  /** Cash dividends of a ticker with the fields Massive derives. */
+  function dividendRecords(ticker: string): ReferenceRecord[] {
+    const list = dividends.get(ticker) ?? [];
+    const calendar = calendarFor(assetClassOf(ticker));
+    const keep = (date: string) => {
+      let previous = addDays(date, -1);
+      while (!calendar.isSessionDate(previous)) previous = addDays(previous, -1);
+      const close = market.dailyBar(ticker, assetClassOf(ticker), previous)?.close;
+      return (cash: number) => (close ? 1 - cash / close : 1);
+    };
+    return list.map((dividend) => {
+      const factor = list
+        .filter((other) => other.ex_dividend_date >= dividend.ex_dividend_date)
+        .reduce((product, other) => product * keep(other.ex_dividend_date)(other.cash_amount), 1);
+      const later = (splits.get(ticker) ?? []).filter(
+        (split) =>
+          split.execution_date !== null && split.execution_date > dividend.ex_dividend_date,
+      );
+      return {
+        ticker,
+        ex_dividend_date: dividend.ex_dividend_date,
+        cash_amount: dividend.cash_amount,
+        currency: dividend.currency ?? 'USD',
+        declaration_date: dividend.declaration_date,
+        record_date: dividend.record_date,
+        pay_date: dividend.pay_date,
+        frequency: dividend.frequency ?? 4,
+        distribution_type: dividend.distribution_type ?? 'recurring',
+        split_adjusted_cash_amount: later.reduce(
+          (cash, split) => (cash * split.split_from) / split.split_to,
+          dividend.cash_amount,
+        ),
+        historical_adjustment_factor: factor,
+        id: `D${hashString(`${ticker}|${dividend.ex_dividend_date}`).toString(16)}`,
+      };
+    });
+  }
+
+  const REFERENCE_ENDPOINTS: Record<string, ReferenceEndpoint> = {
+    '/stocks/v1/splits': {
+      dateField: 'execution_date',
+      sortable: ['ticker', 'execution_date'],
+      records: splitRecords,
+    },
+    '/stocks/v1/dividends': {
+      dateField: 'ex_dividend_date',
+      sortable: ['ticker', 'ex_dividend_date', 'frequency', 'distribution_type'],
+      records: dividendRecords,
+    },
+  };
 
   function clampLimit(raw: string | undefined, fallback = 5000): number {
     const requested = raw !== undefined && /^\d+$/.test(raw) ? Number(raw) : fallback;
@@ -309,6 +422,10 @@ export async function startFakePolygon(options: FakePolygonOptions = {}): Promis
     setFault: (rule) => faults.add(rule),
     corruptBar: (ticker, ts, defect) => defects.set(`${ticker}@${ts}`, defect),
     clearFaults: () => faults.clear(),
+    setCorporateActions(ticker, actions) {
+      if (actions.splits) splits.set(ticker, actions.splits);
+      if (actions.dividends) dividends.set(ticker, actions.dividends);
+    },
     omitSession(ticker, date) {
       if (!missing.has(ticker)) missing.set(ticker, new Set());
       missing.get(ticker)?.add(date);
@@ -353,6 +470,40 @@ export function assetClassOf(ticker: string): AssetClass {
   if (ticker.startsWith('C:')) return 'forex';
   if (ticker.startsWith('I:')) return 'indices';
   return 'stocks';
+}
+
+type ReferenceRecord = Record<string, string | number | null | undefined>;
+
+interface ReferenceEndpoint {
+  /** The default sort column (descending, as upstream). */
+  dateField: string;
+  sortable: string[];
+  records: (ticker: string) => ReferenceRecord[];
+}
+
+/** A reference query as its next_url cursor carries it. */
+interface ReferenceQuery {
+  offset: number;
+  limit: number;
+  ticker: string | null;
+  sort: { column: string; direction: string }[];
+}
+
+function encodeReferenceCursor(query: ReferenceQuery): string {
+  return Buffer.from(JSON.stringify(query)).toString('base64url');
+}
+
+function decodeReferenceCursor(raw: string): ReferenceQuery | null {
+  try {
+    const value = JSON.parse(Buffer.from(raw, 'base64url').toString()) as ReferenceQuery;
+    return Number.isInteger(value.offset) &&
+      Number.isInteger(value.limit) &&
+      Array.isArray(value.sort)
+      ? value
+      : null;
+  } catch {
+    return null;
+  }
 }
 
 function encodeCursor(cursor: Cursor): string {

@@ -40,12 +40,17 @@ export interface RecordedRequest {
   outcome: number | 'reset' | 'hang';
 }
 
+/** A split as `/stocks/v1/splits` reports it (ticker, id and adjustment factor are added). */
 export interface FakeSplit {
-  execution_date: string;
+  /** Documented as optional upstream; null to serve a split without one. */
+  execution_date: string | null;
   split_from: number;
   split_to: number;
+  /** Default: forward_split, or reverse_split when split_from > split_to. */
+  adjustment_type?: string;
 }
 
+/** A cash dividend as `/stocks/v1/dividends` reports it (derived fields are added). */
 export interface FakeDividend {
   ex_dividend_date: string;
   pay_date?: string;
@@ -53,7 +58,8 @@ export interface FakeDividend {
   declaration_date?: string;
   cash_amount: number;
   currency?: string;
-  dividend_type?: string;
+  /** Default: recurring. */
+  distribution_type?: string;
   frequency?: number;
 }
 
@@ -70,6 +76,7 @@ export interface FakePolygonOptions {
   now?: () => number;
   /** Sessions whose bars are missing upstream, e.g. `{ AAPL: ['2024-03-05'] }`. */
   missingSessions?: Record<string, string[]>;
+  /** Splits per ticker; the served raw bars follow them (prices drop on the execution date). */
   splits?: Record<string, FakeSplit[]>;
   dividends?: Record<string, FakeDividend[]>;
 }

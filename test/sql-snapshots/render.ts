@@ -281,6 +281,59 @@ function lookups(): Shape[] {
   ];
 }
 
+/** Adjusted reads: each adjustment through every kind of statement that reads bars. */
+function adjusted(): Shape[] {
+  const shapes: Shape[] = [];
+  const wide = {
+    startIso: '2000-01-01T00:00:00.000Z',
+    endExclusiveIso: '2025-01-01T00:00:00.000Z',
+  };
+  for (const adjustment of ['split', 'dividend', 'all'] as const) {
+    const label = (what: string): string => `${adjustment}: ${what}`;
+    for (const tf of REPRESENTATIVE) {
+      shapes.push(
+        ...single(
+          label(describe(tf, 'asc', 'limit 100')),
+          selection({ timeframe: tf, adjustment }),
+        ),
+      );
+    }
+    shapes.push(
+      ...single(
+        label('1d desc all filters + cursor'),
+        selection({ timeframe: '1d', sort: 'desc', adjustment, ...ALL_FILTERS }),
+      ),
+      ...single(label('1m asc limit 1000'), selection({ limit: 1000, adjustment })),
+      ...single(label('1m asc limit 1000'), selection({ limit: 1000, adjustment }), SPARE),
+      ...single(label('1m asc limit 10000'), selection({ limit: 10_000, adjustment, ...wide })),
+      ...single(
+        label('1h asc limit 10000'),
+        selection({ timeframe: '1h', limit: 10_000, adjustment, ...wide }),
+      ),
+    );
+    for (const tf of ['1m', '1w'] as Timeframe[]) {
+      for (const limit of [100, 50_000]) {
+        const sel = selection({ symbols: ['AAPL', 'MSFT'], timeframe: tf, limit, adjustment });
+        shapes.push(
+          ...statementsOf(
+            label(`multi ${describe(tf, 'asc', `limit ${limit}`)}`),
+            planMultiRead(sel, ALONE),
+          ),
+        );
+      }
+    }
+    for (const tf of ['1d', '1h'] as Timeframe[]) {
+      const sel = selection({ timeframe: tf, limit: undefined, adjustment });
+      shapes.push({ label: label(`csv ${tf} [version]`), ...csvVersionSql(sel) });
+      shapes.push({ label: label(`csv ${tf} [export]`), ...csvSql(sel) });
+    }
+    for (const tf of ['1m', '1d', '1h', '1w'] as Timeframe[]) {
+      shapes.push({ label: label(`latest ${tf}`), ...latestBarSql('AAPL', tf, adjustment) });
+    }
+  }
+  return shapes;
+}
+
 /** One entry per distinct statement text, headed by every shape that produces it. */
 function file(title: string, shapes: Shape[]): string {
   const byText = new Map<string, Shape[]>();
@@ -309,5 +362,6 @@ export function renderSqlSnapshots(): Map<string, string> {
     ['csv.sql', file('Single-symbol CSV export: version (ETag) and COPY', csv())],
     ['columns.sql', file('Typed columns (Arrow): binary COPY of typed rows', columns())],
     ['lookups.sql', file('Symbol existence and the latest bar', lookups())],
+    ['adjusted.sql', file('Adjusted reads (split, dividend, all)', adjusted())],
   ]);
 }

@@ -29,6 +29,11 @@ export class RunResponse {
       'bars dropped because their values are impossible (negative volume, a non-finite price); the rest of their page is stored',
   })
   barsRejected!: number;
+  @ApiProperty({
+    description:
+      'warnings recorded on its series: what went wrong without failing one (corporate actions that could not be refreshed while the bars were stored)',
+  })
+  warnings!: number;
   @ApiProperty({ type: RunProgressResponse }) progress!: RunProgressResponse;
   @ApiProperty({ nullable: true, type: String }) error!: string | null;
   @ApiProperty() createdAt!: string;
@@ -53,6 +58,12 @@ export class RunSeriesResponse {
   @ApiProperty() pages!: number;
   @ApiPropertyOptional({ nullable: true, type: String, description: 'why the series failed' })
   error!: string | null;
+  @ApiProperty({
+    type: [String],
+    description:
+      'what went wrong without failing the series, e.g. its corporate actions could not be refreshed (the bars were stored)',
+  })
+  warnings!: string[];
   @ApiProperty({ nullable: true, type: String }) startedAt!: string | null;
   @ApiProperty({ nullable: true, type: String }) finishedAt!: string | null;
 }

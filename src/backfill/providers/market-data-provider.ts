@@ -1,5 +1,6 @@
 import type { AssetClass } from '../../market/asset-classes';
 import type { Bar } from '../../market/bar';
+import type { CashDividend, Split } from '../../market/corporate-actions';
 import type { BaseTimeframe } from '../../market/timeframes';
 
 /**
@@ -23,21 +24,16 @@ export interface BarsRequest {
   onRejected?: (reasons: string[]) => void;
 }
 
-export interface ProviderSplit {
-  executionDate: string; // YYYY-MM-DD
-  splitFrom: number;
-  splitTo: number;
-}
+/** A symbol's corporate actions, all of them (the whole history the source has). */
+/** What providers report; the same shapes as stored (src/market/corporate-actions.ts). */
+export type ProviderSplit = Split;
+export type ProviderDividend = CashDividend;
 
-export interface ProviderDividend {
-  exDividendDate: string; // YYYY-MM-DD
-  payDate: string | null;
-  recordDate: string | null;
-  declarationDate: string | null;
-  cashAmount: number;
-  currency: string;
-  dividendType: string;
-  frequency: number | null;
+export interface CorporateActionsRequest {
+  symbol: string;
+  signal?: AbortSignal;
+  /** Told about records dropped because they cannot be used (a split without a date), one reason each. */
+  onRejected?: (reasons: string[]) => void;
 }
 
 export interface MarketDataProvider {
@@ -45,8 +41,10 @@ export interface MarketDataProvider {
   readonly name: string;
   /** Pages of bars in ascending time order; a page is only yielded once fully read and checked. */
   getBars(request: BarsRequest): AsyncIterable<Bar[]>;
-  getSplits(symbol: string, signal?: AbortSignal): Promise<ProviderSplit[]>;
-  getDividends(symbol: string, signal?: AbortSignal): Promise<ProviderDividend[]>;
+  /** Splits in ascending execution date. */
+  getSplits(request: CorporateActionsRequest): Promise<ProviderSplit[]>;
+  /** Cash dividends in ascending ex-dividend date. */
+  getDividends(request: CorporateActionsRequest): Promise<ProviderDividend[]>;
 }
 
 /** Injection token for the configured provider (Polygon when POLYGON_API_KEY is set, else demo). */

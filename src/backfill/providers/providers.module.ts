@@ -13,13 +13,13 @@ import { PolygonProvider } from './polygon/polygon.provider';
 import { PolygonClientMetrics, PolygonHttpClient } from './polygon/polygon-http.client';
 import { RequestBudget } from './polygon/request-budget';
 
-/** Polygon's attempts, retries and breaker state in the process-wide Prometheus registry. */
+/** Polygon's attempts, retries and breaker states in the process-wide Prometheus registry. */
 const polygonMetrics: PolygonClientMetrics = {
   attempt: (outcome) => upstreamRequests.inc({ provider: 'polygon', outcome }),
   retry: () => upstreamRetries.inc({ provider: 'polygon' }),
-  breaker: (state) =>
+  breaker: (state, family) =>
     circuitBreakerState.set(
-      { provider: 'polygon' },
+      { provider: 'polygon', endpoint: family },
       state === 'open'
         ? CIRCUIT_STATE.open
         : state === 'half-open'

@@ -4,13 +4,25 @@ import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, Validate } from
 
 import { QueryNumber } from '../../common/query-number';
 import { TimeParamConstraint } from '../../common/time-param.constraint';
+import { Adjustment, ADJUSTMENTS } from '../../market/adjustments';
 import { Timeframe, TIMEFRAMES } from '../../market/timeframes';
 
-export const ADJUSTMENTS = ['raw', 'split', 'dividend', 'all'] as const;
 export const SESSIONS = ['all', 'regular', 'extended'] as const;
 export const MAX_LIMIT = 50_000;
 export const BAR_FORMATS = ['json', 'csv', 'arrow'] as const;
 export type BarFormat = (typeof BAR_FORMATS)[number];
+
+const ADJUSTMENT_PROPERTY = {
+  enum: ADJUSTMENTS,
+  default: 'raw',
+  description:
+    'Prices and volumes adjusted for corporate actions, computed from raw bars with the splits ' +
+    'and dividends stored when the request is served: `split` divides prices and multiplies ' +
+    'volume by the ratio of the splits after the bar; `dividend` multiplies prices by ' +
+    'Π (1 − dividend / close of the trading day before the ex-date) of the dividends after the ' +
+    'bar; `all` both. `vwap` is a price; `trades` is not adjusted. Aggregated timeframes ' +
+    'aggregate adjusted base bars.',
+};
 
 const toBoolean = ({ value }: { value: unknown }): unknown =>
   value === 'true' ? true : value === 'false' ? false : value;
@@ -99,10 +111,10 @@ export class BarsQueryDto {
   @IsIn(SESSIONS, { message: `must be one of ${SESSIONS.join(', ')}` })
   session?: (typeof SESSIONS)[number];
 
-  @ApiPropertyOptional({ enum: ADJUSTMENTS, default: 'raw', description: 'Only `raw` so far.' })
+  @ApiPropertyOptional(ADJUSTMENT_PROPERTY)
   @IsOptional()
   @IsIn(ADJUSTMENTS, { message: `must be one of ${ADJUSTMENTS.join(', ')}` })
-  adjustment?: (typeof ADJUSTMENTS)[number];
+  adjustment?: Adjustment;
 }
 
 export class MultiBarsQueryDto extends BarsQueryDto {
@@ -121,4 +133,9 @@ export class LatestBarQueryDto {
   @IsOptional()
   @IsIn(TIMEFRAMES, { message: `must be one of ${TIMEFRAMES.join(', ')}` })
   timeframe?: Timeframe;
+
+  @ApiPropertyOptional(ADJUSTMENT_PROPERTY)
+  @IsOptional()
+  @IsIn(ADJUSTMENTS, { message: `must be one of ${ADJUSTMENTS.join(', ')}` })
+  adjustment?: Adjustment;
 }

@@ -43,4 +43,16 @@ describe('BarQueryResolver', () => {
       InvalidInputError,
     );
   });
+
+  it('carries an adjustment into the selection and the cursor fingerprint; raw is no adjustment', () => {
+    const raw = resolver.resolve(['AAPL'], {}, undefined);
+    const explicitRaw = resolver.resolve(['AAPL'], { adjustment: 'raw' }, undefined);
+    const all = resolver.resolve(['AAPL'], { adjustment: 'all' }, undefined);
+    const split = resolver.resolve(['AAPL'], { adjustment: 'split' }, undefined);
+    expect(raw.selection.adjustment).toBeUndefined();
+    expect(explicitRaw.selection.adjustment).toBeUndefined();
+    expect(explicitRaw.fingerprint).toBe(raw.fingerprint);
+    expect(all.selection.adjustment).toBe('all');
+    expect(new Set([raw.fingerprint, all.fingerprint, split.fingerprint]).size).toBe(3);
+  });
 });

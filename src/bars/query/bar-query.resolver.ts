@@ -30,13 +30,11 @@ export class BarQueryResolver {
 
   resolve(symbols: string[], query: BarsQueryDto, accept: string | undefined): ResolvedQuery {
     const errors: FieldError[] = [];
-    if (query.adjustment !== undefined && query.adjustment !== 'raw') {
-      errors.push({ field: 'adjustment', message: 'is not supported yet: only raw is available' });
-    }
     if (query.session !== undefined && query.session !== 'all') {
       errors.push({ field: 'session', message: 'is not supported yet: only all is available' });
     }
     const timeframe: Timeframe = query.timeframe ?? '1d';
+    const adjustment = query.adjustment === 'raw' ? undefined : query.adjustment;
     const sort = query.sort ?? 'asc';
     const format = query.format ?? formatAccepted(accept);
     const start = query.start === undefined ? undefined : parseTimeParam(query.start);
@@ -54,6 +52,8 @@ export class BarQueryResolver {
       query.minQuality ?? null,
       query.start ?? null,
       query.end ?? null,
+      // Only when adjusted, so that cursors of raw queries stay valid.
+      ...(adjustment ? [adjustment] : []),
     ]);
     let after: CursorPosition | undefined;
     let startMs: number;
@@ -78,6 +78,7 @@ export class BarQueryResolver {
       validatedOnly: query.validatedOnly ?? false,
       minQuality: query.minQuality,
       includeQuality: query.include === 'quality',
+      ...(adjustment && { adjustment }),
       after: after && { bucketIso: microsToIso(after.afterMicros), symbol: after.symbol },
       // CSV and Arrow: every bar of the range unless a page is asked for.
       limit: format === 'json' ? (query.limit ?? DEFAULT_LIMIT) : query.limit,

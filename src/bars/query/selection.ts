@@ -1,3 +1,4 @@
+import type { Adjustment } from '../../market/adjustments';
 import type { Timeframe } from '../../market/timeframes';
 
 /**
@@ -14,6 +15,8 @@ export interface BarsSelection {
   validatedOnly: boolean;
   minQuality?: number;
   includeQuality: boolean;
+  /** Prices and volumes adjusted for corporate actions (sql/adjustment.ts); none: raw. */
+  adjustment?: Exclude<Adjustment, 'raw'>;
   /** Keyset position: strictly after this bucket (in sort order). */
   after?: { bucketIso: string; symbol?: string };
   /** Rows wanted; the statement fetches one more to know whether another page exists. */

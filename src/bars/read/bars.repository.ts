@@ -212,8 +212,12 @@ export class BarsRepository {
   }
 
   /** The newest bar as JSON text (null: none stored); undefined when the symbol is unknown. */
-  async findLatestBar(symbol: string, timeframe: Timeframe): Promise<string | null | undefined> {
-    const { sql, params } = latestBarSql(symbol, timeframe);
+  async findLatestBar(
+    symbol: string,
+    timeframe: Timeframe,
+    adjustment?: BarsSelection['adjustment'],
+  ): Promise<string | null | undefined> {
+    const { sql, params } = latestBarSql(symbol, timeframe, adjustment);
     const rows = await timed(
       'BarsRepository.findLatestBar',
       () => this.reads.prepared<{ bar: string | null }>(sql, params),

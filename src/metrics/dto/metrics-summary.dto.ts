@@ -101,7 +101,11 @@ export class BackfillSummaryDto {
   @ApiProperty({ example: { polygon: 2 } })
   upstreamRetries!: Record<string, number>;
 
-  @ApiProperty({ example: { polygon: 'closed' }, description: 'closed, half-open or open' })
+  @ApiProperty({
+    example: { polygon: 'closed', 'polygon:reference': 'closed' },
+    description:
+      'closed, half-open or open: per provider its aggregates breaker, and under provider:reference the one of its corporate-actions endpoints',
+  })
   circuitBreakers!: Record<string, string>;
 
   @ApiProperty({ type: String, nullable: true, description: 'Newest successful series backfill' })

@@ -29,6 +29,7 @@ export interface RunBody {
   barsFetched: number;
   barsWritten: number;
   barsRejected: number;
+  warnings: number;
   error: string | null;
   progress: { seriesDone: number; seriesTotal: number };
   series: {
@@ -40,6 +41,7 @@ export interface RunBody {
     barsRejected: number;
     pages: number;
     error: string | null;
+    warnings: string[];
   }[];
 }
 

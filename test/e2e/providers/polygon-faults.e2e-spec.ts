@@ -103,7 +103,7 @@ describe('Polygon provider fault handling', () => {
       metrics: {
         attempt: (outcome) => events.push(outcome),
         retry: () => events.push('retry'),
-        breaker: (state) => events.push(`breaker:${state}`),
+        breaker: (state, family) => events.push(`breaker:${state}:${family}`),
       },
     });
     fake.setFault({ fault: { kind: 'status', status: 429 }, pagesOnly: true, times: 1 });
@@ -111,7 +111,8 @@ describe('Polygon provider fault handling', () => {
     fake.setFault({ fault: { kind: 'reset' }, pagesOnly: true, times: 1 });
     await collectPages(provider.getBars(JAN_WEEK));
     expect(events).toEqual([
-      'breaker:closed',
+      'breaker:closed:aggregates',
+      'breaker:closed:reference',
       'ok',
       'rate_limited',
       'retry',

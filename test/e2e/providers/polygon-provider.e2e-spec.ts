@@ -31,7 +31,7 @@ describe('Polygon provider against the fake Polygon server', () => {
             pay_date: '2024-02-15',
             cash_amount: 0.24,
             currency: 'USD',
-            dividend_type: 'CD',
+            distribution_type: 'recurring',
             frequency: 4,
           },
           {
@@ -39,7 +39,7 @@ describe('Polygon provider against the fake Polygon server', () => {
             pay_date: '2023-11-16',
             cash_amount: 0.24,
             currency: 'USD',
-            dividend_type: 'CD',
+            distribution_type: 'recurring',
             frequency: 4,
           },
         ],
@@ -96,7 +96,7 @@ describe('Polygon provider against the fake Polygon server', () => {
     expect(fake.aggregateRequests('X:BTCUSD')[0].path).toContain('/ticker/X:BTCUSD/');
   });
 
-  it('reads paginated splits and dividends', async () => {
+  it("reads paginated splits and dividends from Massive's current endpoints", async () => {
     const small = await startFakePolygon({
       key: fake.key,
       pageSize: 2,
@@ -110,21 +110,67 @@ describe('Polygon provider against the fake Polygon server', () => {
     });
     try {
       const { provider } = polygonAgainst(small);
-      expect(await provider.getSplits('AAPL')).toEqual([
-        { executionDate: '2005-02-28', splitFrom: 1, splitTo: 2 },
-        { executionDate: '2014-06-09', splitFrom: 1, splitTo: 7 },
-        { executionDate: '2020-08-31', splitFrom: 1, splitTo: 4 },
+      expect(await provider.getSplits({ symbol: 'AAPL' })).toEqual([
+        {
+          executionDate: '2005-02-28',
+          splitFrom: 1,
+          splitTo: 2,
+          adjustmentType: 'forward_split',
+        },
+        {
+          executionDate: '2014-06-09',
+          splitFrom: 1,
+          splitTo: 7,
+          adjustmentType: 'forward_split',
+        },
+        {
+          executionDate: '2020-08-31',
+          splitFrom: 1,
+          splitTo: 4,
+          adjustmentType: 'forward_split',
+        },
       ]);
-      expect(small.requests).toHaveLength(2);
+      expect(small.requests.map((r) => r.path)).toEqual(['/stocks/v1/splits', '/stocks/v1/splits']);
+      expect(small.requests[0].query).toMatchObject({
+        ticker: 'AAPL',
+        limit: '5000',
+        sort: 'execution_date.asc',
+      });
       expect(small.requests.every((r) => r.query.apiKey === small.key)).toBe(true);
     } finally {
       await small.close();
     }
     const { provider } = polygonAgainst(fake);
-    const dividends = await provider.getDividends('AAPL');
+    const dividends = await provider.getDividends({ symbol: 'AAPL' });
     expect(dividends.map((d) => d.exDividendDate)).toEqual(['2023-11-10', '2024-02-09']);
-    expect(dividends[1]).toMatchObject({ cashAmount: 0.24, payDate: '2024-02-15', frequency: 4 });
-    expect(await provider.getSplits('MSFT')).toEqual([]);
+    expect(dividends[1]).toMatchObject({
+      cashAmount: 0.24,
+      payDate: '2024-02-15',
+      frequency: 4,
+      distributionType: 'recurring',
+    });
+    expect(fake.requests.at(-1)).toMatchObject({
+      path: '/stocks/v1/dividends',
+      query: { ticker: 'AAPL', limit: '5000', sort: 'ex_dividend_date.asc' },
+    });
+    expect(await provider.getSplits({ symbol: 'MSFT' })).toEqual([]);
+  });
+
+  it('reports split records it cannot use and keeps the others', async () => {
+    fake.setCorporateActions('AAPL', {
+      splits: [
+        { execution_date: null, split_from: 1, split_to: 3 },
+        { execution_date: '2020-08-31', split_from: 1, split_to: 4 },
+      ],
+    });
+    const rejected: string[] = [];
+    const { provider } = polygonAgainst(fake);
+    const splits = await provider.getSplits({
+      symbol: 'AAPL',
+      onRejected: (reasons) => rejected.push(...reasons),
+    });
+    expect(splits.map((s) => s.executionDate)).toEqual(['2020-08-31']);
+    expect(rejected).toEqual([expect.stringContaining('has no execution_date')]);
   });
 
   it('yields nothing for a window without data', async () => {

@@ -3,11 +3,17 @@ import { addDays } from '../../../quality';
 import { calendarFor } from '../../../quality';
 import {
   BarsRequest,
+  CorporateActionsRequest,
   MarketDataProvider,
   ProviderDividend,
   ProviderSplit,
 } from '../market-data-provider';
 import { UpstreamError } from '../upstream.error';
+import {
+  DEMO_SPLIT_SCHEDULE,
+  DEMO_SPLITTING_SYMBOL,
+  demoSplitDates,
+} from './demo-corporate-actions';
 import { hashString } from './seeded-random';
 import { SyntheticMarket } from './synthetic-market';
 
@@ -20,12 +26,13 @@ export interface DemoProviderOptions {
 
 /**
  * The demo data source used when no Polygon key is configured: deterministic synthetic bars
- * (SyntheticMarket) on the real exchange calendars, labelled `synthetic`, no network. Like a real
- * source it never returns a bar that has not finished yet (the live edge).
+ * (SyntheticMarket) on the real exchange calendars, labelled `synthetic`, no network, with the
+ * corporate actions of demo-corporate-actions.ts. Like a real source it never returns a bar that
+ * has not finished yet (the live edge).
  */
 export class DemoProvider implements MarketDataProvider {
   readonly name = 'synthetic';
-  private readonly market = new SyntheticMarket();
+  private readonly market = new SyntheticMarket(DEMO_SPLIT_SCHEDULE);
   private readonly now: () => number;
   private readonly pageSize: number;
 
@@ -47,6 +54,8 @@ export class DemoProvider implements MarketDataProvider {
       request.timeframe,
       fromMs,
       toMs,
+      // Stock minutes with pre- and post-market, as Polygon's minute aggregates have them.
+      { extendedHours: true },
     )) {
       if (!this.isFinished(bar, request, now)) break;
       page.push(bar);
@@ -60,32 +69,45 @@ export class DemoProvider implements MarketDataProvider {
     if (page.length > 0) yield page;
   }
 
-  /** No splits: the synthetic raw bars contain none, so reporting one would mis-adjust them. */
-  async getSplits(): Promise<ProviderSplit[]> {
-    return [];
+  /** NVDA's yearly 2-for-1 split, which its synthetic raw bars contain; no other splits. */
+  async getSplits(request: CorporateActionsRequest): Promise<ProviderSplit[]> {
+    if (request.symbol !== DEMO_SPLITTING_SYMBOL) return [];
+    const today = calendarFor('stocks').dateOf(new Date(this.now()));
+    return demoSplitDates(today).map((executionDate) => ({
+      executionDate,
+      splitFrom: 1,
+      splitTo: 2,
+      adjustmentType: 'forward_split',
+    }));
   }
 
-  /** Quarterly dividends for about half of the stock symbols, from 2015 to this year. */
-  async getDividends(symbol: string): Promise<ProviderDividend[]> {
+  /**
+   * Quarterly dividends since 2015 for about half of the stock symbols (NVDA among them): a
+   * quarter of a percent of the previous session's close, so a split halves the payout as it
+   * would a real one.
+   */
+  async getDividends(request: CorporateActionsRequest): Promise<ProviderDividend[]> {
+    const { symbol } = request;
     if (symbol.includes(':') || hashString(symbol) % 2 === 1) return [];
     const calendar = calendarFor('stocks');
     const lastYear = new Date(this.now()).getUTCFullYear();
-    const bar = this.market.dailyBar(symbol, 'stocks', '2015-01-02');
-    const cash = Math.max(0.01, Math.round((bar?.close ?? 50) * 0.004 * 100) / 100);
     const dividends: ProviderDividend[] = [];
     for (let year = 2015; year <= lastYear; year += 1) {
       for (const month of ['02', '05', '08', '11']) {
         let exDate = `${year}-${month}-15`;
         while (!calendar.isSessionDate(exDate)) exDate = addDays(exDate, 1);
         if (calendar.startOfDay(exDate).getTime() > this.now()) continue;
+        let previous = addDays(exDate, -1);
+        while (!calendar.isSessionDate(previous)) previous = addDays(previous, -1);
+        const close = this.market.dailyBar(symbol, 'stocks', previous)?.close ?? 50;
         dividends.push({
           exDividendDate: exDate,
           payDate: addDays(exDate, 14),
           recordDate: addDays(exDate, 1),
           declarationDate: addDays(exDate, -28),
-          cashAmount: cash,
+          cashAmount: Math.max(0.01, Math.round(close * 0.0025 * 100) / 100),
           currency: 'USD',
-          dividendType: 'CD',
+          distributionType: 'recurring',
           frequency: 4,
         });
       }

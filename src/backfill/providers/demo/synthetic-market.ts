@@ -14,13 +14,29 @@ export interface SyntheticOptions {
   extendedHours?: boolean;
 }
 
+/** Which symbols split, and when: the synthetic raw prices follow it. */
+export interface SplitSchedule {
+  /** Whether the symbol ever splits (its share volume then follows its price level). */
+  splits(symbol: string): boolean;
+  /**
+   * `splitTo / splitFrom` of a split executing on the calendar date (2 for a 2-for-1 split), 1
+   * when none. Applied before that day's first minute.
+   */
+  ratioOn(symbol: string, date: string): number;
+}
+
+const NO_SPLITS: SplitSchedule = { splits: () => false, ratioOn: () => 1 };
+
 interface SymbolModel {
+  symbol: string;
   basePrice: number;
   dailyVolume: number;
   dailySigma: number;
   /** Log close price per calendar day since EPOCH_DATE, extended lazily. */
   logCloses: number[];
   walk: SeededRandom;
+  /** Whether splits may apply (share volume then follows the price level). */
+  splits: boolean;
 }
 
 /**
@@ -29,9 +45,16 @@ interface SymbolModel {
  * (symbol, day) always gives the same bars, any window can be generated without its history, and
  * daily bars are exactly the aggregate of the session's minutes. Bars follow the exchange
  * calendar: no stock bars on weekends or holidays, minutes only inside sessions.
+ *
+ * Bars are raw, as an exchange prints them: on a split's execution date the price drops by the
+ * split ratio (the walk is of raw prices; mean reversion brings a split stock back up over the
+ * following months, as a stock that splits after growing does) and the share volume of a split
+ * symbol follows its price level, so its dollar volume, not its share count, stays steady.
  */
 export class SyntheticMarket {
   private readonly models = new Map<string, SymbolModel>();
+
+  constructor(private readonly schedule: SplitSchedule = NO_SPLITS) {}
 
   /** Bars with `fromMs <= ts < toMs`, ascending, generated one day at a time. */
   *bars(
@@ -110,13 +133,16 @@ export class SyntheticMarket {
     }
     const count = Math.round((end - start) / MINUTE_MS);
     const random = new SeededRandom(hashString(`${symbol}|${date}`));
-    const logOpen = this.logClose(model, addDays(date, -1)) + random.gaussian() * 0.002;
+    const previousClose = this.logClose(model, addDays(date, -1));
+    const logOpen =
+      previousClose - Math.log(this.schedule.ratioOn(symbol, date)) + random.gaussian() * 0.002;
     const logClose = this.logClose(model, date);
     // Brownian bridge: a free walk, then the straight line from its end to the target removed.
     const sigma = model.dailySigma / Math.sqrt(count);
     const walk = new Float64Array(count + 1);
     for (let i = 1; i <= count; i += 1) walk[i] = walk[i - 1] + random.gaussian() * sigma;
     const decimals = priceDecimals(assetClass, Math.exp(logClose));
+    const volumeScale = model.splits ? model.basePrice / Math.exp(logOpen) : 1;
     const volumeDecimals = assetClass === 'stocks' ? 0 : 6;
     const bars = new Array<Bar>(count);
     for (let i = 0; i < count; i += 1) {
@@ -135,7 +161,8 @@ export class SyntheticMarket {
       const inRegular = ts >= regularStart && ts < regularEnd;
       const shape = inRegular ? 0.6 + 1.6 * (2 * x - 1) ** 2 : 0.05;
       const noise = Math.exp(random.gaussian() * 0.4);
-      const minuteShare = model.dailyVolume / ((regularEnd - regularStart) / MINUTE_MS);
+      const minuteShare =
+        (model.dailyVolume * volumeScale) / ((regularEnd - regularStart) / MINUTE_MS);
       const volume = Math.max(
         assetClass === 'stocks' ? 1 : 0.000001,
         round(minuteShare * shape * noise, volumeDecimals),
@@ -168,6 +195,8 @@ export class SyntheticMarket {
         dailySigma: crypto ? 0.03 : 0.015,
         logCloses: [],
         walk: new SeededRandom(hash),
+        symbol,
+        splits: this.schedule.splits(symbol),
       };
       model.logCloses.push(Math.log(model.basePrice));
       this.models.set(key, model);
@@ -182,7 +211,8 @@ export class SyntheticMarket {
       const previous = model.logCloses[model.logCloses.length - 1];
       // Mean reversion keeps decades of walk within a plausible band around the base price.
       const step = model.walk.gaussian() * model.dailySigma - 0.01 * (previous - anchor);
-      model.logCloses.push(previous + step);
+      const date = addDays(EPOCH_DATE, model.logCloses.length);
+      model.logCloses.push(previous + step - Math.log(this.schedule.ratioOn(model.symbol, date)));
     }
     return model.logCloses[index];
   }

@@ -21,6 +21,21 @@ export type { AttemptOutcome };
 
 export type BreakerState = 'closed' | 'open' | 'half-open';
 
+/**
+ * Endpoints whose health is judged apart: each family has its own circuit breaker, so a reference
+ * endpoint that keeps failing (splits answering 500) fails fast on its own and never stops the
+ * aggregates, which the bars depend on.
+ */
+export const ENDPOINT_FAMILIES = ['aggregates', 'reference'] as const;
+export type EndpointFamily = (typeof ENDPOINT_FAMILIES)[number];
+
+/** The family of an upstream URL: `/v2/aggs/...` is aggregates, everything else reference. */
+export function endpointFamilyOf(url: string): EndpointFamily {
+  return new URL(url).pathname.startsWith('/v2/aggs/') ? 'aggregates' : 'reference';
+}
+
+type Breaker = CircuitBreaker<[string, ShapeCheck<unknown>, AbortSignal?], unknown>;
+
 export interface PolygonClientLogger {
   warn(message: string): void;
   debug?(message: string): void;
@@ -30,7 +45,7 @@ export interface PolygonClientLogger {
 export interface PolygonClientMetrics {
   attempt(outcome: AttemptOutcome): void;
   retry(): void;
-  breaker(state: BreakerState): void;
+  breaker(state: BreakerState, family: EndpointFamily): void;
 }
 
 export interface PolygonClientOptions {
@@ -41,7 +56,7 @@ export interface PolygonClientOptions {
   /** Per attempt; each retry gets a fresh one. */
   timeoutMs?: number;
   retry?: Partial<RetryOptions>;
-  /** Opens after this many consecutive failed calls (each after its retries)… */
+  /** A family's breaker opens after this many consecutive failed calls (each after retries)… */
   breakerFailureThreshold?: number;
   /** …and lets one trial call through after this cool-down. */
   breakerResetMs?: number;
@@ -59,17 +74,16 @@ interface CheckedConfig extends InternalAxiosRequestConfig {
  * Polygon's HTTP client: the one place that talks to the upstream. Per attempt: wait for the
  * request budget, send with a fresh timeout and no redirects, check the body's shape. Failed
  * attempts that may succeed later are retried by axios-retry with jittered exponential back-off
- * (Retry-After honoured, capped); a circuit breaker (opossum) around the whole call stops hammering
- * an upstream that keeps failing. The API key is added to every request here and nowhere else, and
+ * (Retry-After honoured, capped); a circuit breaker (opossum) per endpoint family around the whole
+ * call stops hammering an endpoint that keeps failing, without stopping the other family. The API key is added to every request here and nowhere else, and
  * every message leaving this class is scrubbed of it.
  */
 export class PolygonHttpClient {
   private readonly http: AxiosInstance;
-  private readonly breaker: CircuitBreaker<[string, ShapeCheck<unknown>, AbortSignal?], unknown>;
+  private readonly breakers: Record<EndpointFamily, Breaker>;
   private readonly retry: RetryOptions;
   private readonly clock: Clock;
   private readonly origin: string;
-  private consecutiveFailures = 0;
   private attemptCount = 0;
   private retryCount = 0;
 
@@ -136,7 +150,15 @@ export class PolygonHttpClient {
         await this.clock.sleep(delay, config.signal as AbortSignal | undefined);
       },
     });
-    this.breaker = new CircuitBreaker(
+    this.breakers = {
+      aggregates: this.createBreaker('aggregates'),
+      reference: this.createBreaker('reference'),
+    };
+  }
+
+  private createBreaker(family: EndpointFamily): Breaker {
+    const options = this.options;
+    const breaker: Breaker = new CircuitBreaker(
       (url: string, check: ShapeCheck<unknown>, signal?: AbortSignal) =>
         this.send(url, check, signal),
       {
@@ -150,23 +172,25 @@ export class PolygonHttpClient {
         errorFilter: (error: unknown) => error instanceof UpstreamError && !error.retryable,
       },
     );
-    this.breaker.on('success', () => {
-      this.consecutiveFailures = 0;
+    let consecutiveFailures = 0;
+    breaker.on('success', () => {
+      consecutiveFailures = 0;
     });
-    this.breaker.on('failure', () => {
-      this.consecutiveFailures += 1;
-      if (this.consecutiveFailures >= (options.breakerFailureThreshold ?? 5)) this.breaker.open();
+    breaker.on('failure', () => {
+      consecutiveFailures += 1;
+      if (consecutiveFailures >= (options.breakerFailureThreshold ?? 5)) breaker.open();
     });
-    this.options.metrics?.breaker('closed');
-    this.breaker.on('close', () => this.options.metrics?.breaker('closed'));
-    this.breaker.on('open', () => {
-      this.options.metrics?.breaker('open');
-      this.options.logger?.warn('Polygon circuit breaker opened');
+    options.metrics?.breaker('closed', family);
+    breaker.on('close', () => options.metrics?.breaker('closed', family));
+    breaker.on('open', () => {
+      options.metrics?.breaker('open', family);
+      options.logger?.warn(`Polygon circuit breaker (${family}) opened`);
     });
-    this.breaker.on('halfOpen', () => this.options.metrics?.breaker('half-open'));
-    this.breaker.on('halfOpen', () =>
-      this.options.logger?.warn('Polygon circuit breaker half-open: trying one call'),
-    );
+    breaker.on('halfOpen', () => {
+      options.metrics?.breaker('half-open', family);
+      options.logger?.warn(`Polygon circuit breaker (${family}) half-open: trying one call`);
+    });
+    return breaker;
   }
 
   /** One page, checked, with the key added and retries/breaker/budget applied. */
@@ -175,14 +199,16 @@ export class PolygonHttpClient {
     check: ShapeCheck<T>,
     signal?: AbortSignal,
   ): Promise<PolygonPage<T>> {
+    const family = endpointFamilyOf(url);
     try {
-      return (await this.breaker.fire(url, check, signal)) as PolygonPage<T>;
+      return (await this.breakers[family].fire(url, check, signal)) as PolygonPage<T>;
     } catch (error) {
       if ((error as { code?: string }).code === 'EOPENBREAKER') {
         throw new UpstreamError(
           'circuit-open',
-          `Polygon circuit breaker is open after ${this.options.breakerFailureThreshold ?? 5} ` +
-            'consecutive failed calls; calls resume after the cool-down',
+          `Polygon circuit breaker (${family}) is open after ` +
+            `${this.options.breakerFailureThreshold ?? 5} consecutive failed calls; calls resume ` +
+            'after the cool-down',
           true,
         );
       }
@@ -219,23 +245,30 @@ export class PolygonHttpClient {
     return url.toString();
   }
 
-  breakerState(): BreakerState {
-    if (this.breaker.opened) return 'open';
-    if (this.breaker.halfOpen) return 'half-open';
+  breakerState(family: EndpointFamily = 'aggregates'): BreakerState {
+    const breaker = this.breakers[family];
+    if (breaker.opened) return 'open';
+    if (breaker.halfOpen) return 'half-open';
     return 'closed';
   }
 
   stats(): {
     attempts: number;
     retries: number;
+    /** The aggregates' breaker: the one the bars depend on. */
     breaker: BreakerState;
+    breakers: Record<EndpointFamily, BreakerState>;
     budget: { limit: number; usedInWindow: number; waiting: number };
   } {
     const budget = this.options.budget;
     return {
       attempts: this.attemptCount,
       retries: this.retryCount,
-      breaker: this.breakerState(),
+      breaker: this.breakerState('aggregates'),
+      breakers: {
+        aggregates: this.breakerState('aggregates'),
+        reference: this.breakerState('reference'),
+      },
       budget: {
         limit: budget.limit,
         usedInWindow: budget.usedInWindow(),
@@ -245,7 +278,7 @@ export class PolygonHttpClient {
   }
 
   shutdown(): void {
-    this.breaker.shutdown();
+    for (const family of ENDPOINT_FAMILIES) this.breakers[family].shutdown();
   }
 
   private async send(

@@ -67,14 +67,39 @@ describe('Polygon response shape checks', () => {
     ]);
   });
 
-  it('maps splits and rejects a split without a ratio', () => {
+  it('maps Massive splits, and rejects a page whose split has no ratio', () => {
     expect(
       checkSplits({
         status: 'OK',
-        results: [{ execution_date: '2020-08-31', split_from: 1, split_to: 4, ticker: 'AAPL' }],
+        request_id: 'r1',
+        results: [
+          {
+            ticker: 'AAPL',
+            execution_date: '2020-08-31',
+            split_from: 1,
+            split_to: 4,
+            adjustment_type: 'forward_split',
+            historical_adjustment_factor: 0.25,
+            id: 'E1',
+          },
+          { ticker: 'AAPL', execution_date: '2021-01-04', split_from: 10, split_to: 1 },
+        ],
       }),
     ).toEqual({
-      items: [{ executionDate: '2020-08-31', splitFrom: 1, splitTo: 4 }],
+      items: [
+        {
+          executionDate: '2020-08-31',
+          splitFrom: 1,
+          splitTo: 4,
+          adjustmentType: 'forward_split',
+        },
+        {
+          executionDate: '2021-01-04',
+          splitFrom: 10,
+          splitTo: 1,
+          adjustmentType: 'reverse_split',
+        },
+      ],
       nextUrl: null,
       rejected: [],
     });
@@ -83,18 +108,41 @@ describe('Polygon response shape checks', () => {
     );
   });
 
-  it('maps dividends and rejects a bad ex-date', () => {
-    const page = checkDividends({
+  it('drops a split that cannot be applied (no execution date, a zero ratio) and reports it', () => {
+    const page = checkSplits({
       status: 'OK',
       results: [
+        { execution_date: null, split_from: 1, split_to: 2, adjustment_type: 'forward_split' },
+        { execution_date: '2020-08-31', split_from: 0, split_to: 2 },
+        { execution_date: '2020-09-01', split_from: 1, split_to: 2 },
+      ],
+    });
+    if (typeof page === 'string') throw new Error(page);
+    expect(page.items.map((s) => s.executionDate)).toEqual(['2020-09-01']);
+    expect(page.rejected).toEqual([
+      'results[0] (split 1:2) has no execution_date',
+      'results[1] (split of 2020-08-31) has a non-positive or infinite ratio',
+    ]);
+  });
+
+  it('maps Massive dividends and rejects a page with a bad ex-date', () => {
+    const page = checkDividends({
+      status: 'OK',
+      request_id: 'r2',
+      results: [
         {
+          ticker: 'AAPL',
           ex_dividend_date: '2024-02-09',
           pay_date: '2024-02-15',
           cash_amount: 0.24,
           currency: 'usd',
-          dividend_type: 'CD',
+          distribution_type: 'recurring',
           frequency: 4,
+          split_adjusted_cash_amount: 0.24,
+          historical_adjustment_factor: 0.9987,
+          id: 'D1',
         },
+        { ticker: 'AAPL', ex_dividend_date: '2024-05-10', cash_amount: 1 },
       ],
     });
     expect(page).toEqual({
@@ -106,8 +154,18 @@ describe('Polygon response shape checks', () => {
           declarationDate: null,
           cashAmount: 0.24,
           currency: 'USD',
-          dividendType: 'CD',
+          distributionType: 'recurring',
           frequency: 4,
+        },
+        {
+          exDividendDate: '2024-05-10',
+          payDate: null,
+          recordDate: null,
+          declarationDate: null,
+          cashAmount: 1,
+          currency: 'USD',
+          distributionType: 'unknown',
+          frequency: null,
         },
       ],
       nextUrl: null,
@@ -119,5 +177,23 @@ describe('Polygon response shape checks', () => {
         results: [{ ex_dividend_date: 'soon', cash_amount: 1 }],
       }),
     ).toBe('string');
+    expect(
+      typeof checkDividends({
+        status: 'OK',
+        results: [{ ex_dividend_date: '2024-01-02', cash_amount: 1, distribution_type: 4 }],
+      }),
+    ).toBe('string');
+  });
+
+  it('drops a dividend with a negative amount and reports it', () => {
+    const page = checkDividends({
+      status: 'OK',
+      results: [{ ex_dividend_date: '2024-02-09', cash_amount: -1 }],
+    });
+    if (typeof page === 'string') throw new Error(page);
+    expect(page.items).toEqual([]);
+    expect(page.rejected).toEqual([
+      'results[0] (ex-date 2024-02-09) has an impossible cash_amount',
+    ]);
   });
 });

@@ -113,43 +113,65 @@ function optionalDate(value: unknown): string | null | undefined {
   return typeof value === 'string' && DATE.test(value) ? value : undefined;
 }
 
-/** `/v3/reference/splits`: `{ status, results: [{ execution_date, split_from, split_to }] }`. */
+/**
+ * `/stocks/v1/splits` (Massive): `{ status, request_id, results: [{ ticker, execution_date,
+ * split_from, split_to, adjustment_type, historical_adjustment_factor, id }], next_url? }`.
+ * `execution_date` is documented as optional: a split without one cannot be applied to any bar,
+ * so it is dropped and reported, like a split with a non-positive ratio.
+ */
 export const checkSplits: ShapeCheck<ProviderSplit> = (body) => {
   const page = envelope(body);
   if (typeof page === 'string') return page;
   const splits: ProviderSplit[] = [];
+  const rejected: string[] = [];
   for (let i = 0; i < page.results.length; i += 1) {
     const r = page.results[i];
     if (!isObject(r)) return `results[${i}] is not an object`;
-    if (typeof r.execution_date !== 'string' || !DATE.test(r.execution_date)) {
-      return `results[${i}].execution_date is not a date`;
+    if (!number(r.split_from) || !number(r.split_to)) {
+      return `results[${i}] lacks a numeric split_from/split_to`;
     }
-    if (!finite(r.split_from) || !finite(r.split_to) || r.split_from <= 0 || r.split_to <= 0) {
-      return `results[${i}] lacks positive split_from/split_to`;
+    const date = optionalDate(r.execution_date);
+    if (date === undefined) return `results[${i}].execution_date is not a date`;
+    if (r.adjustment_type !== undefined && typeof r.adjustment_type !== 'string') {
+      return `results[${i}].adjustment_type is not a string`;
+    }
+    if (date === null) {
+      rejected.push(`results[${i}] (split ${r.split_from}:${r.split_to}) has no execution_date`);
+      continue;
+    }
+    if (!(r.split_from > 0 && r.split_to > 0 && Number.isFinite(r.split_from * r.split_to))) {
+      rejected.push(`results[${i}] (split of ${date}) has a non-positive or infinite ratio`);
+      continue;
     }
     splits.push({
-      executionDate: r.execution_date,
+      executionDate: date,
       splitFrom: r.split_from,
       splitTo: r.split_to,
+      adjustmentType:
+        r.adjustment_type || (r.split_from > r.split_to ? 'reverse_split' : 'forward_split'),
     });
   }
-  return { items: splits, nextUrl: page.nextUrl, rejected: [] };
+  return { items: splits, nextUrl: page.nextUrl, rejected };
 };
 
-/** `/v3/reference/dividends`: `{ status, results: [{ ex_dividend_date, cash_amount, … }] }`. */
+/**
+ * `/stocks/v1/dividends` (Massive): `{ status, request_id, results: [{ ticker,
+ * ex_dividend_date, cash_amount, currency?, declaration_date?, record_date?, pay_date?,
+ * frequency?, distribution_type, split_adjusted_cash_amount?, historical_adjustment_factor?,
+ * id? }], next_url? }`. Cash amounts are as declared, not split-adjusted.
+ */
 export const checkDividends: ShapeCheck<ProviderDividend> = (body) => {
   const page = envelope(body);
   if (typeof page === 'string') return page;
   const dividends: ProviderDividend[] = [];
+  const rejected: string[] = [];
   for (let i = 0; i < page.results.length; i += 1) {
     const r = page.results[i];
     if (!isObject(r)) return `results[${i}] is not an object`;
     if (typeof r.ex_dividend_date !== 'string' || !DATE.test(r.ex_dividend_date)) {
       return `results[${i}].ex_dividend_date is not a date`;
     }
-    if (!finite(r.cash_amount) || r.cash_amount < 0) {
-      return `results[${i}].cash_amount is not a non-negative number`;
-    }
+    if (!number(r.cash_amount)) return `results[${i}].cash_amount is not a number`;
     const payDate = optionalDate(r.pay_date);
     const recordDate = optionalDate(r.record_date);
     const declarationDate = optionalDate(r.declaration_date);
@@ -159,16 +181,29 @@ export const checkDividends: ShapeCheck<ProviderDividend> = (body) => {
     if (r.frequency !== undefined && r.frequency !== null && !finite(r.frequency)) {
       return `results[${i}].frequency is not a number`;
     }
+    for (const field of ['currency', 'distribution_type'] as const) {
+      if (r[field] !== undefined && r[field] !== null && typeof r[field] !== 'string') {
+        return `results[${i}].${field} is not a string`;
+      }
+    }
+    if (!(r.cash_amount >= 0 && Number.isFinite(r.cash_amount))) {
+      rejected.push(`results[${i}] (ex-date ${r.ex_dividend_date}) has an impossible cash_amount`);
+      continue;
+    }
     dividends.push({
       exDividendDate: r.ex_dividend_date,
       payDate,
       recordDate,
       declarationDate,
       cashAmount: r.cash_amount,
+      // The stocks endpoints cover US listings; a dividend without a currency is in dollars.
       currency: typeof r.currency === 'string' && r.currency ? r.currency.toUpperCase() : 'USD',
-      dividendType: typeof r.dividend_type === 'string' ? r.dividend_type : 'CD',
+      distributionType:
+        typeof r.distribution_type === 'string' && r.distribution_type
+          ? r.distribution_type
+          : 'unknown',
       frequency: finite(r.frequency) ? r.frequency : null,
     });
   }
-  return { items: dividends, nextUrl: page.nextUrl, rejected: [] };
+  return { items: dividends, nextUrl: page.nextUrl, rejected };
 };

@@ -1,19 +1,23 @@
 import { Bar } from '../../../market/bar';
 import {
   BarsRequest,
+  CorporateActionsRequest,
   MarketDataProvider,
   ProviderDividend,
   ProviderSplit,
 } from '../market-data-provider';
 import { UpstreamError } from '../upstream.error';
 import { PolygonHttpClient } from './polygon-http.client';
-import { checkAggregates, checkDividends, checkSplits } from './polygon-response';
+import { checkAggregates, checkDividends, checkSplits, ShapeCheck } from './polygon-response';
 
 const TIMESPAN = { '1m': 'minute', '1d': 'day' } as const;
+/** The largest page Massive's reference endpoints allow. */
+const REFERENCE_PAGE_LIMIT = 5000;
 
 /**
- * Polygon.io aggregates and reference data. Bars are requested unadjusted (the warehouse stores
- * raw bars and adjusts on read) in ascending order, 50,000 per page, following next_url.
+ * Polygon.io (now Massive) aggregates and corporate actions. Bars are requested unadjusted (the
+ * warehouse stores raw bars and adjusts on read) in ascending order, 50,000 per page, following
+ * next_url.
  */
 export class PolygonProvider implements MarketDataProvider {
   readonly name = 'polygon';
@@ -62,22 +66,37 @@ export class PolygonProvider implements MarketDataProvider {
     }
   }
 
-  async getSplits(symbol: string, signal?: AbortSignal): Promise<ProviderSplit[]> {
-    const url = this.client.url('/v3/reference/splits', { ticker: symbol, limit: 1000 });
-    const splits: ProviderSplit[] = [];
-    for await (const page of this.client.pages(url, checkSplits, signal)) {
-      splits.push(...page.items);
-    }
-    return splits.sort((a, b) => a.executionDate.localeCompare(b.executionDate));
+  /**
+   * Massive's current splits endpoint (`/stocks/v1/splits`; `/v3/reference/splits` is
+   * deprecated): the whole history of the ticker, 5,000 per page (the documented maximum),
+   * oldest first, following next_url.
+   */
+  getSplits(request: CorporateActionsRequest): Promise<ProviderSplit[]> {
+    return this.allPages('/stocks/v1/splits', 'execution_date.asc', checkSplits, request);
   }
 
-  async getDividends(symbol: string, signal?: AbortSignal): Promise<ProviderDividend[]> {
-    const url = this.client.url('/v3/reference/dividends', { ticker: symbol, limit: 1000 });
-    const dividends: ProviderDividend[] = [];
-    for await (const page of this.client.pages(url, checkDividends, signal)) {
-      dividends.push(...page.items);
+  /** Massive's current cash dividends endpoint (`/stocks/v1/dividends`), likewise. */
+  getDividends(request: CorporateActionsRequest): Promise<ProviderDividend[]> {
+    return this.allPages('/stocks/v1/dividends', 'ex_dividend_date.asc', checkDividends, request);
+  }
+
+  private async allPages<T>(
+    path: string,
+    sort: string,
+    check: ShapeCheck<T>,
+    request: CorporateActionsRequest,
+  ): Promise<T[]> {
+    const url = this.client.url(path, {
+      ticker: request.symbol,
+      limit: REFERENCE_PAGE_LIMIT,
+      sort,
+    });
+    const items: T[] = [];
+    for await (const page of this.client.pages(url, check, request.signal)) {
+      if (page.rejected.length > 0) request.onRejected?.(page.rejected);
+      items.push(...page.items);
     }
-    return dividends.sort((a, b) => a.exDividendDate.localeCompare(b.exDividendDate));
+    return items;
   }
 }
 

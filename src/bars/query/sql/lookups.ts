@@ -5,6 +5,13 @@ import { barJsonSql } from './bar-text';
 import { BuiltSql, Params } from './params';
 import { rowsSql } from './rows';
 
+/** What the adjusted bars of symbol `s` depend on besides themselves, as one text. */
+const CORPORATE_ACTIONS_DIGEST = `md5(concat_ws('|',
+      (SELECT string_agg(concat_ws(',', sp.execution_date, sp.split_from, sp.split_to), ';' ORDER BY sp.execution_date)
+         FROM splits sp WHERE sp.symbol = s.symbol),
+      (SELECT string_agg(concat_ws(',', dv.ex_dividend_date, dv.cash_amount), ';' ORDER BY dv.ex_dividend_date, dv.cash_amount)
+         FROM dividends dv WHERE dv.symbol = s.symbol)))`;
+
 /** The symbols of a list that exist. */
 export function knownSymbolsSql(symbols: string[]): BuiltSql {
   return {
@@ -19,7 +26,11 @@ export function knownSymbolsSql(symbols: string[]): BuiltSql {
  * timeframe then aggregates the base bars from the latest lookback before it, and the newest
  * bucket is the one that holds it.
  */
-export function latestBarSql(symbol: string, timeframe: Timeframe): BuiltSql {
+export function latestBarSql(
+  symbol: string,
+  timeframe: Timeframe,
+  adjustment?: BarsSelection['adjustment'],
+): BuiltSql {
   const p = new Params('bind');
   const symbolParam = p.add(symbol, 'text');
   const spec = TIMEFRAME_SPECS[timeframe];
@@ -34,6 +45,7 @@ export function latestBarSql(symbol: string, timeframe: Timeframe): BuiltSql {
     sort: 'desc',
     validatedOnly: false,
     includeQuality: false,
+    adjustment,
     limit: 1,
   };
   const { rows } = rowsSql(selection, p, {
@@ -61,7 +73,8 @@ export function latestBarSql(symbol: string, timeframe: Timeframe): BuiltSql {
  * (every insert and every change of a bar sets `ingested_at`), and the symbol's time zone (the
  * buckets of local timeframes). Any write that changes the export changes this, so it makes the
  * export's ETag without reading the export. The time as epoch seconds: the same text whatever
- * the session's TimeZone.
+ * the session's TimeZone. An adjusted export also depends on the symbol's corporate actions: a
+ * digest of them (as stored; a handful of rows) is part of its version.
  */
 export function csvVersionSql(sel: BarsSelection): BuiltSql {
   const p = new Params('bind');
@@ -70,7 +83,8 @@ export function csvVersionSql(sel: BarsSelection): BuiltSql {
     symbolAt: (a) => `${a}.symbol = s.symbol`,
     multi: false,
   });
-  const sql = `SELECT s.time_zone || '|' || v.n || '|' || coalesce(extract(epoch FROM v.newest)::text, '') AS version
+  const actions = sel.adjustment ? ` || '|' || ${CORPORATE_ACTIONS_DIGEST}` : '';
+  const sql = `SELECT s.time_zone || '|' || v.n || '|' || coalesce(extract(epoch FROM v.newest)::text, '')${actions} AS version
     FROM symbols s
     CROSS JOIN LATERAL (
       SELECT count(*) AS n, max(b.ingested_at) AS newest FROM bars b WHERE ${whereAt('b')}

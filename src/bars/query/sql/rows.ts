@@ -1,6 +1,7 @@
 import { Bucketing, TIMEFRAME_SPECS } from '../../../market/timeframes';
 import { BAR_FIELDS } from '../../bar-fields';
 import type { BarsSelection } from '../selection';
+import { adjustmentSql } from './adjustment';
 import { direction, Params } from './params';
 
 export interface RowsSql {
@@ -62,7 +63,7 @@ function bucketSql(bucketing: Bucketing, ts = 'b.ts'): string | null {
   }
 }
 
-/** A raw bar's field (the place where an adjusted read substitutes the adjusted value). */
+/** A raw bar's field, as read without adjustment. */
 const rawField = (column: string): string => `b.${column}`;
 
 /**
@@ -106,14 +107,24 @@ export function rowsSql(sel: BarsSelection, p: Params, options: RowsOptions): Ro
   const join = options.join ?? multi;
   const order = multi ? `b.symbol, bucket ${dir}` : `bucket ${dir}`;
   const limit = limitRows !== undefined ? `LIMIT ${p.add(limitRows, 'int')}` : '';
-  const from = `FROM bars b ${join ? 'JOIN symbols s ON s.symbol = b.symbol' : ''}`;
+  // Adjusted reads: each raw bar's prices and volume through its symbol's factors (adjustment.ts),
+  // before any aggregation, so a bucket aggregates adjusted bars.
+  const adjusted = adjustmentSql(sel.adjustment, options.symbolAt);
+  const field = adjusted?.field ?? rawField;
+  const withFactors = adjusted
+    ? `WITH ${adjusted.cte}
+            `
+    : '';
+  const from = `FROM bars b ${join ? 'JOIN symbols s ON s.symbol = b.symbol' : ''}${adjusted ? ` ${adjusted.join}` : ''}`;
 
   const conditions = [whereAt('b')];
   if (options.extraWhere) conditions.push(options.extraWhere);
 
   if (bucketExpression === null) {
-    const columns = BAR_FIELDS.slice(1).map((field) => rawField(field.column));
-    const rows = `SELECT b.symbol, b.ts AS bucket, ${columns.join(', ')}
+    const columns = BAR_FIELDS.slice(1).map(({ column }) =>
+      adjusted ? `${field(column)} AS ${column}` : field(column),
+    );
+    const rows = `${withFactors}SELECT b.symbol, b.ts AS bucket, ${columns.join(', ')}
             ${from}
             WHERE ${conditions.join(' AND ')}
             ORDER BY ${order} ${limit}`;
@@ -134,9 +145,9 @@ export function rowsSql(sel: BarsSelection, p: Params, options: RowsOptions): Ro
     cutShort = (more) => `(edge.ts IS NOT NULL AND NOT ${more})`;
   }
   const aggregates = BAR_FIELDS.slice(1).map(
-    (field) => `${field.aggregate(rawField, 'b.ts')} AS ${field.column}`,
+    ({ aggregate, column }) => `${aggregate(field, 'b.ts')} AS ${column}`,
   );
-  const rows = `SELECT * FROM (
+  const rows = `${withFactors}SELECT * FROM (
             SELECT b.symbol, ${bucketExpression} AS bucket,
               ${aggregates.join(',\n              ')}
             ${from}

@@ -5,8 +5,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * it deleted in how many series, and how it ended. A pass left `running` by a process that died
  * is marked `interrupted` by the next pass.
  */
-export class RetentionRuns1732000000021 implements MigrationInterface {
-  name = 'RetentionRuns1732000000021';
+export class RetentionRuns1732000000023 implements MigrationInterface {
+  name = 'RetentionRuns1732000000023';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`

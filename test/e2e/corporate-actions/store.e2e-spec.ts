@@ -1,20 +1,26 @@
 import { Client } from 'pg';
 
-import { CorporateActionsRepository } from '../../../src/backfill/corporate-actions.repository';
 import { SeriesChange, SeriesChanges } from '../../../src/common/series-changes';
+import { CorporateActionsService } from '../../../src/corporate-actions/corporate-actions.service';
 import { insertSymbols } from '../../factories/symbols';
 import { startTestApp, TestApp } from '../../support/test-app';
 
 /**
  * Stored corporate actions change what adjusted reads of a symbol return, so a change to them is
- * a change of the symbol's series: published in this process, announced to the others.
+ * a change of the symbol's series: published in this process, announced to the others. A store
+ * makes the stored actions exactly the source's answer (new, corrected and withdrawn ones).
  */
-describe('corporate actions store announces changed series', () => {
+describe('corporate actions store', () => {
   let t: TestApp;
   let listener: Client;
   const notified: string[] = [];
   const heard: SeriesChange[] = [];
-  const split = { executionDate: '2024-06-10', splitFrom: 1, splitTo: 10 };
+  const split = {
+    executionDate: '2024-06-10',
+    splitFrom: 1,
+    splitTo: 10,
+    adjustmentType: 'forward_split',
+  };
   const dividend = {
     exDividendDate: '2024-05-10',
     payDate: '2024-05-16',
@@ -22,7 +28,7 @@ describe('corporate actions store announces changed series', () => {
     declarationDate: '2024-05-02',
     cashAmount: 0.25,
     currency: 'USD',
-    dividendType: 'CD',
+    distributionType: 'recurring',
     frequency: 4,
   };
 
@@ -51,9 +57,11 @@ describe('corporate actions store announces changed series', () => {
     heard.length = 0;
   });
 
+  const stored = () => t.app.get(CorporateActionsService).get('nvda');
+
   it('publishes and notifies every series of the symbol when a split is new or changed', async () => {
-    const store = t.app.get(CorporateActionsRepository);
-    await store.upsertSplits('NVDA', [split], 'polygon');
+    const store = t.app.get(CorporateActionsService);
+    await store.storeSplits('NVDA', [split], 'polygon');
     await flushNotifications();
     expect(notified.sort()).toEqual(['NVDA:1d', 'NVDA:1m']);
     expect(heard).toEqual([
@@ -63,24 +71,40 @@ describe('corporate actions store announces changed series', () => {
 
     notified.length = 0;
     heard.length = 0;
-    await store.upsertSplits('NVDA', [split], 'polygon');
-    await store.upsertSplits('NVDA', [{ ...split, splitTo: 4 }], 'polygon');
+    await store.storeSplits('NVDA', [split], 'polygon');
+    await store.storeSplits('NVDA', [{ ...split, splitTo: 4 }], 'polygon');
     await flushNotifications();
     expect(notified.sort()).toEqual(['NVDA:1d', 'NVDA:1m']); // the repeat announced nothing
     expect(heard).toHaveLength(2);
+    expect((await stored()).splits).toEqual([{ ...split, splitTo: 4 }]);
   });
 
   it('does the same for dividends, and stays quiet when a refresh brings nothing new', async () => {
-    const store = t.app.get(CorporateActionsRepository);
-    await store.upsertDividends('NVDA', [dividend], 'polygon');
-    await store.upsertDividends('NVDA', [dividend], 'polygon');
+    const store = t.app.get(CorporateActionsService);
+    await store.storeDividends('NVDA', [dividend], 'polygon');
+    await store.storeDividends('NVDA', [dividend], 'polygon');
     await flushNotifications();
     expect(notified.sort()).toEqual(['NVDA:1d', 'NVDA:1m']);
     expect(heard).toHaveLength(2);
 
     notified.length = 0;
-    await store.upsertDividends('NVDA', [{ ...dividend, cashAmount: 0.3 }], 'polygon');
+    await store.storeDividends('NVDA', [{ ...dividend, cashAmount: 0.3 }], 'polygon');
     await flushNotifications();
     expect(notified.sort()).toEqual(['NVDA:1d', 'NVDA:1m']);
+  });
+
+  it('removes what the source no longer reports (a withdrawn or re-dated action), and says so', async () => {
+    const store = t.app.get(CorporateActionsService);
+    await store.storeSplits('NVDA', [split], 'polygon');
+    await store.storeDividends('NVDA', [dividend], 'polygon');
+    await flushNotifications();
+    notified.length = 0;
+
+    const redated = { ...split, executionDate: '2024-06-11' };
+    await store.storeSplits('NVDA', [redated], 'polygon');
+    await store.storeDividends('NVDA', [], 'polygon');
+    await flushNotifications();
+    expect(notified.sort()).toEqual(['NVDA:1d', 'NVDA:1d', 'NVDA:1m', 'NVDA:1m']);
+    expect(await stored()).toEqual({ symbol: 'NVDA', splits: [redated], dividends: [] });
   });
 });

@@ -11,7 +11,7 @@
  */
 const BASE = '(market|common|config|database)';
 const FEATURE =
-  '(api-keys|backfill|bars|calendar|cli|corporate-actions|dashboard|health|metrics|quality|rate-limit|status|symbols)';
+  '(api-keys|backfill|bars|calendar|cli|corporate-actions|dashboard|health|metrics|quality|rate-limit|retention|status|symbols)';
 
 module.exports = {
   forbidden: [

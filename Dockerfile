@@ -2,6 +2,7 @@
 # Multi-stage: compile with the dev dependencies, ship dist/ with the production dependencies only.
 # Node 24 (LTS); CI runs the e2e and system suites on the same version (.ci/run).
 ARG NODE_IMAGE=node:24.22.3-bookworm-slim
+ARG NGINX_IMAGE=nginx:1.28-alpine
 
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
@@ -21,6 +22,14 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund && npm cache clean --force
 
+# The compose file's nginx (`target: web`): the dashboard build and the config template baked in,
+# so the proxy serves the dashboard on a host that never built it. The nginx image renders
+# /etc/nginx/templates/*.template with its envsubst step at start.
+FROM ${NGINX_IMAGE} AS web
+COPY --from=build /app/dashboard/dist /usr/share/nginx/html
+COPY nginx.conf.template /etc/nginx/templates/nginx.conf.template
+
+# The API (the default target: the last stage).
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \
     API_HOST=0.0.0.0 \

@@ -4,6 +4,7 @@ import { BackfillRejectedBars1732000000019 } from './1732000000019-backfill-reje
 import { TimescaleColumnstore1732000000020 } from './1732000000020-timescale-columnstore';
 import { CorporateActionsMassive1732000000021 } from './1732000000021-corporate-actions-massive';
 import { ProductAggregate1732000000022 } from './1732000000022-product-aggregate';
+import { RetentionRuns1732000000023 } from './1732000000023-retention-runs';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the same list works from
@@ -17,4 +18,5 @@ export const ALL_MIGRATIONS = [
   TimescaleColumnstore1732000000020,
   CorporateActionsMassive1732000000021,
   ProductAggregate1732000000022,
+  RetentionRuns1732000000023,
 ];

@@ -12,6 +12,7 @@ import { CorporateActionsModule } from './corporate-actions/corporate-actions.mo
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { RetentionScheduleModule } from './retention/retention.module';
 import { StatusModule } from './status/status.module';
 import { SymbolsModule } from './symbols/symbols.module';
 
@@ -33,6 +34,7 @@ export class AppModule {
         CorporateActionsModule,
         HealthModule,
         MetricsModule,
+        RetentionScheduleModule,
         StatusModule,
         SymbolsModule,
       ],

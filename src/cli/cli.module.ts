@@ -6,6 +6,7 @@ import { SeriesChangesModule } from '../common/series-changes';
 import { AppConfig } from '../config/app-config';
 import { AppConfigModule } from '../config/config.module';
 import { DatabaseModule } from '../database/database.module';
+import { RetentionModule } from '../retention';
 import { SymbolsModule } from '../symbols';
 import { ApiKeysCreateCommand } from './api-keys-create.command';
 import { ApiKeysListCommand } from './api-keys-list.command';
@@ -13,6 +14,7 @@ import { ApiKeysRevokeCommand } from './api-keys-revoke.command';
 import { BackfillCommand } from './backfill.command';
 import { ImportCsvCommand } from './import-csv.command';
 import { MigrateCommand, MigrateRevertCommand } from './migrate.command';
+import { RetentionRunCommand } from './retention-run.command';
 import { SymbolsAddCommand } from './symbols-add.command';
 
 /**
@@ -30,6 +32,7 @@ export class CliModule {
         SeriesChangesModule,
         ApiKeysModule,
         BackfillModule,
+        RetentionModule,
         SymbolsModule,
       ],
       providers: [
@@ -40,6 +43,7 @@ export class CliModule {
         ApiKeysRevokeCommand,
         BackfillCommand,
         ImportCsvCommand,
+        RetentionRunCommand,
         SymbolsAddCommand,
       ],
     };

@@ -39,6 +39,7 @@ describe('AppConfig.fromEnv', () => {
       authFailuresPerMinute: 20,
     });
     expect(config.cacheTtlSeconds).toBe(300);
+    expect(config.retention).toEqual({ minuteBarDays: 0 });
   });
 
   it('reads every documented variable', () => {
@@ -65,6 +66,7 @@ describe('AppConfig.fromEnv', () => {
       CACHE_TTL_SECONDS: '0',
       TRUST_PROXY: '1',
       METRICS_ALLOW: '10.0.0.0/8,127.0.0.1',
+      MINUTE_BAR_RETENTION_DAYS: '90',
     });
     expect(config.database.url).toBe('postgres://u:p@db:5432/warehouse');
     expect(config.database.dataDir).toBe('/var/lib/mdw');
@@ -92,6 +94,7 @@ describe('AppConfig.fromEnv', () => {
     });
     expect(config.cacheTtlSeconds).toBe(0);
     expect(config.metrics.allow).toEqual(['10.0.0.0/8', '127.0.0.1/32']);
+    expect(config.retention).toEqual({ minuteBarDays: 90 });
   });
 
   it('keeps request metrics on unless METRICS_ENABLED is false', () => {
@@ -174,6 +177,47 @@ describe('AppConfig.fromEnv', () => {
     );
     expect(rejection({ POLYGON_MAX_RETRIES: '-1' })).toContain('POLYGON_MAX_RETRIES');
     expect(rejection({ POLYGON_RETRY_BASE_MS: '1.5' })).toContain('POLYGON_RETRY_BASE_MS');
+  });
+
+  it('reads DATABASE_READ_URL as one or more replica URLs (a multi-host URL stays whole)', () => {
+    const primary = 'postgres://u:p@db:5432/warehouse';
+    expect(AppConfig.fromEnv({ DATABASE_URL: primary }).database.readUrls).toEqual([]);
+    expect(
+      AppConfig.fromEnv({
+        DATABASE_URL: primary,
+        DATABASE_READ_URL: 'postgres://u:p@r1,r2:5432/warehouse, postgresql://u:p@r3/warehouse',
+      }).database.readUrls,
+    ).toEqual(['postgres://u:p@r1,r2:5432/warehouse', 'postgresql://u:p@r3/warehouse']);
+  });
+
+  it('rejects a bad DATABASE_READ_URL without echoing it, and one without DATABASE_URL', () => {
+    const primary = 'postgres://u:p@db:5432/warehouse';
+    expect(
+      rejection({
+        DATABASE_URL: primary,
+        DATABASE_READ_URL: 'postgres://u:secret@r1/w,postgres://u:secret@[r2/w',
+      }),
+    ).toMatch(
+      /^DATABASE_READ_URL must be a PostgreSQL URL like .* \(URL 2\) \(it could not be parsed\)$/,
+    );
+    expect(rejection({ DATABASE_URL: primary, DATABASE_READ_URL: 'postgres://u:secret@r1' })).toBe(
+      'DATABASE_READ_URL must name a database, e.g. postgres://user@localhost:5432/warehouse',
+    );
+    expect(rejection({ DATABASE_URL: primary, DATABASE_READ_URL: 'mysql://r/w' })).toBe(
+      'DATABASE_READ_URL must use the postgres:// or postgresql:// scheme (got "mysql")',
+    );
+    expect(rejection({ DATABASE_READ_URL: 'postgres://r/w' })).toMatch(
+      /^DATABASE_READ_URL needs DATABASE_URL/,
+    );
+  });
+
+  it('rejects a minute-bar retention that is not a whole number of days, saying what 0 means', () => {
+    const allowed =
+      'MINUTE_BAR_RETENTION_DAYS must be an integer from 0 to 36500; 0 keeps minute bars forever';
+    expect(rejection({ MINUTE_BAR_RETENTION_DAYS: '90d' })).toBe(`${allowed} (got "90d")`);
+    expect(rejection({ MINUTE_BAR_RETENTION_DAYS: '-1' })).toBe(`${allowed} (got "-1")`);
+    expect(rejection({ MINUTE_BAR_RETENTION_DAYS: '1.5' })).toBe(`${allowed} (got "1.5")`);
+    expect(rejection({ MINUTE_BAR_RETENTION_DAYS: '36501' })).toBe(`${allowed} (got "36501")`);
   });
 
   it('seeds the demo warehouse unless DEMO_SEED is false', () => {

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import {
   boolean,
   cidrList,
+  EnvError,
   httpUrl,
   integer,
   list,
@@ -10,6 +11,7 @@ import {
   oneOf,
   optionalString,
   postgresUrl,
+  postgresUrlList,
   RawEnv,
   stringWithDefault,
 } from './env-parsers';
@@ -38,6 +40,11 @@ export class AppConfig {
   readonly database!: {
     /** Unset: an embedded PostgreSQL under `dataDir` is started (or attached to). */
     readonly url: string | undefined;
+    /**
+     * Streaming replicas of `url` for the bar-read pool (empty: reads on the primary). A replica
+     * serves a read only once it has replayed every write this process knows of.
+     */
+    readonly readUrls: string[];
     readonly dataDir: string;
     readonly poolSize: number;
     /** Connections of the bar-read pool (the hot path), besides `poolSize`. */
@@ -84,6 +91,13 @@ export class AppConfig {
     readonly scheduleHour: number;
     readonly scheduleMinute: number;
   };
+  readonly retention!: {
+    /**
+     * Minute bars older than this many days are deleted by the hourly retention job; 0 keeps
+     * them forever (the default). Daily bars are always kept.
+     */
+    readonly minuteBarDays: number;
+  };
   readonly rateLimit!: {
     readonly anonymousPerMinute: number;
     readonly keyPerMinute: number;
@@ -119,6 +133,7 @@ export class AppConfig {
       version: stringWithDefault(env, 'npm_package_version', '0.1.0'),
       database: {
         url: postgresUrl(env, 'DATABASE_URL'),
+        readUrls: readReplicaUrls(env),
         dataDir: path.resolve(cwd, stringWithDefault(env, 'DATA_DIR', './.data')),
         poolSize: integer(env, 'DATABASE_POOL_SIZE', { default: 10, min: 1, max: 200 }),
         readPoolSize: integer(env, 'DATABASE_READ_POOL_SIZE', { default: 10, min: 1, max: 200 }),
@@ -170,6 +185,14 @@ export class AppConfig {
         scheduleHour: integer(env, 'BACKFILL_SCHEDULE_HOUR', { default: 2, min: 0, max: 23 }),
         scheduleMinute: integer(env, 'BACKFILL_SCHEDULE_MINUTE', { default: 0, min: 0, max: 59 }),
       },
+      retention: {
+        minuteBarDays: integer(env, 'MINUTE_BAR_RETENTION_DAYS', {
+          default: 0,
+          min: 0,
+          max: 36_500,
+          note: '0 keeps minute bars forever',
+        }),
+      },
       rateLimit: {
         anonymousPerMinute: integer(env, 'RATE_LIMIT_ANONYMOUS_PER_MINUTE', {
           default: 600,
@@ -203,6 +226,18 @@ export class AppConfig {
   with(overrides: DeepPartial<AppConfig>): AppConfig {
     return Object.freeze(merge(this, overrides));
   }
+}
+
+/** Replicas stream from a primary the API reaches by URL, never from the embedded server. */
+function readReplicaUrls(env: RawEnv): string[] {
+  const urls = postgresUrlList(env, 'DATABASE_READ_URL');
+  if (urls.length > 0 && postgresUrl(env, 'DATABASE_URL') === undefined) {
+    throw new EnvError(
+      'DATABASE_READ_URL',
+      'needs DATABASE_URL: read replicas stream from a primary the API connects to by URL, not from the embedded database',
+    );
+  }
+  return urls;
 }
 
 export type DeepPartial<T> = {

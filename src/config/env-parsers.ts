@@ -33,21 +33,17 @@ export function stringWithDefault(env: RawEnv, name: string, fallback: string): 
 export function integer(
   env: RawEnv,
   name: string,
-  options: { default: number; min: number; max: number },
+  /** `note` says what a special value means, e.g. "0 switches it off". */
+  options: { default: number; min: number; max: number; note?: string },
 ): number {
   const value = raw(env, name);
   if (value === undefined) return options.default;
-  if (!/^-?\d+$/.test(value)) {
+  const parsed = /^-?\d+$/.test(value) ? Number(value) : NaN;
+  if (!(parsed >= options.min && parsed <= options.max)) {
+    const note = options.note ? `; ${options.note}` : '';
     throw new EnvError(
       name,
-      `must be an integer from ${options.min} to ${options.max} (got ${JSON.stringify(value)})`,
-    );
-  }
-  const parsed = Number(value);
-  if (parsed < options.min || parsed > options.max) {
-    throw new EnvError(
-      name,
-      `must be an integer from ${options.min} to ${options.max} (got ${JSON.stringify(value)})`,
+      `must be an integer from ${options.min} to ${options.max}${note} (got ${JSON.stringify(value)})`,
     );
   }
   return parsed;
@@ -83,27 +79,47 @@ export function oneOf<T extends string>(
 export function postgresUrl(env: RawEnv, name: string): string | undefined {
   const value = raw(env, name);
   if (value === undefined) return undefined;
+  checkPostgresUrl(name, value, '');
+  return value;
+}
+
+/**
+ * One or more PostgreSQL URLs separated by commas. A comma splits only before the next
+ * `postgres://`, since a libpq URL may itself list several hosts with commas.
+ */
+export function postgresUrlList(env: RawEnv, name: string): string[] {
+  const value = raw(env, name);
+  if (value === undefined) return [];
+  const urls = value.split(/\s*,\s*(?=postgres(?:ql)?:\/\/)/);
+  urls.forEach((url, i) => checkPostgresUrl(name, url, urls.length > 1 ? ` (URL ${i + 1})` : ''));
+  return urls;
+}
+
+/** The value itself is never quoted in an error: it may carry a password. */
+function checkPostgresUrl(name: string, value: string, which: string): void {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
     throw new EnvError(
       name,
-      'must be a PostgreSQL URL like postgres://user:password@host:5432/database (it could not be parsed)',
+      `must be a PostgreSQL URL like postgres://user:password@host:5432/database${which} (it could not be parsed)`,
     );
   }
   if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
     throw new EnvError(
       name,
-      `must use the postgres:// or postgresql:// scheme (got ${JSON.stringify(url.protocol.replace(/:$/, ''))})`,
+      `must use the postgres:// or postgresql:// scheme${which} (got ${JSON.stringify(url.protocol.replace(/:$/, ''))})`,
     );
   }
   if (!url.hostname)
-    throw new EnvError(name, 'must name a host, e.g. postgres://user@localhost/db');
+    throw new EnvError(name, `must name a host, e.g. postgres://user@localhost/db${which}`);
   if (url.pathname.length <= 1) {
-    throw new EnvError(name, 'must name a database, e.g. postgres://user@localhost:5432/warehouse');
+    throw new EnvError(
+      name,
+      `must name a database, e.g. postgres://user@localhost:5432/warehouse${which}`,
+    );
   }
-  return value;
 }
 
 export function httpUrl(env: RawEnv, name: string, fallback: string): string {

@@ -12,6 +12,8 @@ export const ADVISORY_LOCKS = {
   scheduler: 7_303_110_002,
   /** One process seeds an empty demo warehouse. */
   demoSeed: 7_303_110_003,
+  /** Whoever holds it runs a pass of the minute-bar retention job. */
+  retention: 7_303_110_004,
 } as const;
 
 /**

@@ -1,10 +1,12 @@
 import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
+import { SeriesChanges } from '../common/series-changes';
 import { AppConfig } from '../config/app-config';
 import { buildDataSource, runMigrationsLocked } from './data-source';
 import { EmbeddedPostgresServer } from './embedded-postgres.server';
 import { ReadPool } from './read-pool';
+import { ReplicaReadPool } from './replica-read-pool';
 
 /**
  * Owns the connection's life: resolves where the database is (DATABASE_URL, or the embedded
@@ -42,14 +44,20 @@ export class DatabaseConnector {
     }
   }
 
-  /** The bar-read pool on the same database (opened after `connect`; connects lazily). */
-  openReadPool(): ReadPool {
+  /**
+   * The bar-read pool (opened after `connect`; connects lazily): on the same database, or with
+   * DATABASE_READ_URL on its replicas, which need the series-changed signal to stay fresh.
+   */
+  openReadPool(changes: SeriesChanges | undefined): ReadPool {
     if (!this.url) throw new Error('openReadPool() called before connect()');
-    this.readPool ??= new ReadPool(
-      this.url,
-      this.config.database.readPoolSize,
-      this.config.database.statementTimeoutMs,
-    );
+    const { readUrls, readPoolSize, statementTimeoutMs } = this.config.database;
+    if (readUrls.length > 0 && !changes) {
+      throw new Error('DATABASE_READ_URL needs the series-changed signal (SeriesChangesModule)');
+    }
+    this.readPool ??=
+      readUrls.length > 0 && changes
+        ? new ReplicaReadPool(this.url, readUrls, readPoolSize, statementTimeoutMs, changes)
+        : new ReadPool(this.url, readPoolSize, statementTimeoutMs);
     return this.readPool;
   }
 

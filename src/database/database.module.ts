@@ -1,13 +1,14 @@
 import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
+import { SeriesChanges } from '../common/series-changes';
 import { AppConfig } from '../config/app-config';
 import { DatabaseConnector } from './database-connector';
 import { ReadPool } from './read-pool';
 
 /**
  * Provides the TypeORM DataSource (a `pg` pool) to every module, and the separate read pool of
- * the bar hot path (ReadPool). Repositories use them for SQL; there is no ORM synchronisation
+ * the bar hot path (ReadPool, on DATABASE_READ_URL's replicas when set). Repositories use them for SQL; there is no ORM synchronisation
  * anywhere, only migrations.
  */
 @Global()
@@ -27,8 +28,12 @@ import { ReadPool } from './read-pool';
     {
       provide: ReadPool,
       // After the DataSource: the database is resolved (and an embedded one running) by then.
-      useFactory: (connector: DatabaseConnector) => connector.openReadPool(),
-      inject: [DatabaseConnector, DataSource],
+      useFactory: (
+        connector: DatabaseConnector,
+        _dataSource: DataSource,
+        changes?: SeriesChanges,
+      ) => connector.openReadPool(changes),
+      inject: [DatabaseConnector, DataSource, { token: SeriesChanges, optional: true }],
     },
   ],
   exports: [DataSource, ReadPool],

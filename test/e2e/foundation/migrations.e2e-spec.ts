@@ -17,6 +17,7 @@ const TABLES = [
   'bars',
   'data_gaps',
   'dividends',
+  'retention_runs',
   'series_watermarks',
   'splits',
   'symbols',

@@ -4,19 +4,10 @@ import { createApiKey } from '../../factories/api-keys';
 import { insertSymbols } from '../../factories/symbols';
 import { FakePolygon, startFakePolygon } from '../../fake-polygon/fake-polygon.server';
 import { fakePolygonEnv } from '../../fake-polygon/fake-polygon-env';
+import type { ServedBar as Bar } from '../../support/served-bar';
 import { startTestApp, TestApp } from '../../support/test-app';
 import { backfill } from '../backfill/backfill-helpers';
 
-interface Bar {
-  timestamp: string;
-  open: number;
-  high: number;
-  low: number;
-  close: number;
-  volume: number;
-  vwap: number | null;
-  trades: number | null;
-}
 type Adjustment = 'raw' | 'split' | 'dividend' | 'all';
 
 const HOUR = 3_600_000;

@@ -3,21 +3,11 @@ import request from 'supertest';
 
 import { insertBars, makeBars, TestBar } from '../../factories/bars';
 import { insertSymbols } from '../../factories/symbols';
+import type { ServedBar as Bucket } from '../../support/served-bar';
 import { startTestApp, TestApp } from '../../support/test-app';
 
 const NY = 'America/New_York';
 const MINUTE = 60_000;
-
-interface Bucket {
-  timestamp: string;
-  open: number;
-  high: number;
-  low: number;
-  close: number;
-  volume: number;
-  vwap: number | null;
-  trades: number | null;
-}
 
 /** The aggregation rules of API.md, computed here in JavaScript, independently of the SQL. */
 function aggregate(bars: TestBar[], bucketOf: (ts: number) => number): Bucket[] {

@@ -6,6 +6,7 @@ import { createApiKey } from '../../factories/api-keys';
 import { insertSymbols } from '../../factories/symbols';
 import { FakePolygon, startFakePolygon } from '../../fake-polygon/fake-polygon.server';
 import { fakePolygonEnv } from '../../fake-polygon/fake-polygon-env';
+import type { ServedBar } from '../../support/served-bar';
 import { startTestApp, TestApp } from '../../support/test-app';
 import { backfill } from '../backfill/backfill-helpers';
 
@@ -37,17 +38,6 @@ const EXTENDED: [number, number][] = REGULAR.flatMap(([open, close]) => {
 });
 const inside = (windows: [number, number][]) => (bar: Bar) =>
   windows.some(([from, to]) => bar.ts >= from && bar.ts < to);
-
-interface ServedBar {
-  timestamp: string;
-  open: number;
-  high: number;
-  low: number;
-  close: number;
-  volume: number;
-  vwap: number | null;
-  trades: number | null;
-}
 
 const served = (bar: Bar): ServedBar => ({
   timestamp: new Date(bar.ts).toISOString(),
